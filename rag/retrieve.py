@@ -1,0 +1,109 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (bm25s), fused by reciprocal rank fusion.
+
+``HybridRetriever`` is a LangChain ``BaseRetriever``: ``.invoke(question)`` returns one
+Document per sentence, best first, whose metadata carries the sentence number and the scores
+(``dense`` cosine similarity, ``lexical`` BM25, ``fused``, ``rank``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from rag.fusion import fuse_rankings
+from rag.index import ArticleIndex, tokenize_for_bm25
+from rag.types import Article, Passage
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+
+class HybridRetriever(BaseRetriever):
+    """Top ``k`` sentences of one article for a question."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: Any  # ArticleIndex (a dataclass pydantic need not validate)
+    embedder: Any  # langchain_core Embeddings
+    k: int = 5
+    rrf_k: int = 60
+    pool: int = 30  # candidates taken from each ranking before fusion
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [passage_to_document(p) for p in self.passages(query)]
+
+    def passages(self, query: str) -> list[Passage]:
+        """The fused ranking as Passages (all scored sentences, best first, cut to k)."""
+        article = self.index.article
+        pool = min(self.pool, len(article.sentences))
+        dense = dense_scores(self.index, self.embedder, query, pool)
+        lexical = lexical_scores(self.index, query, pool)
+        rankings = [
+            sorted(dense, key=lambda i: -dense[i]),
+            [i for i in sorted(lexical, key=lambda i: -lexical[i]) if lexical[i] > 0],
+        ]
+        fused = fuse_rankings(rankings, k=self.rrf_k)
+        return [
+            Passage(
+                sentence=article.sentence(idx),
+                score=score,
+                dense=dense.get(idx, 0.0),
+                lexical=lexical.get(idx, 0.0),
+                rank=rank,
+            )
+            for rank, (idx, score) in enumerate(fused[: self.k], start=1)
+        ]
+
+
+def dense_scores(
+    index: ArticleIndex, embedder: Embeddings, query: str, pool: int
+) -> dict[int, float]:
+    """Sentence number -> cosine similarity of the query to the sentence's embedded text."""
+    vector = embedder.embed_query(query)
+    hits = index.store.similarity_search_by_vector_with_relevance_scores(vector, k=pool)
+    # With the cosine space this langchain-chroma call returns the distance (1 - cosine).
+    return {int(doc.metadata["sentence"]): 1.0 - float(dist) for doc, dist in hits}
+
+
+def lexical_scores(index: ArticleIndex, query: str, pool: int) -> dict[int, float]:
+    """Sentence number -> BM25 score of the sentence alone (0 when no query term matches)."""
+    tokens = tokenize_for_bm25([query])
+    if not tokens.vocab:
+        return {}
+    docs, scores = index.bm25.retrieve(tokens, k=pool, show_progress=False)
+    return {int(d) + 1: float(s) for d, s in zip(docs[0], scores[0], strict=True)}
+
+
+def passage_to_document(p: Passage) -> Document:
+    s = p.sentence
+    return Document(
+        page_content=s.text,
+        id=f"s{s.idx}",
+        metadata={
+            "sentence": s.idx,
+            "start": s.start,
+            "end": s.end,
+            "paragraph": s.paragraph,
+            "dense": p.dense,
+            "lexical": p.lexical,
+            "fused": p.score,
+            "rank": p.rank,
+        },
+    )
+
+
+def document_to_passage(doc: Document, article: Article) -> Passage:
+    m = doc.metadata
+    return Passage(
+        sentence=article.sentence(int(m["sentence"])),
+        score=float(m["fused"]),
+        dense=float(m["dense"]),
+        lexical=float(m["lexical"]),
+        rank=int(m["rank"]),
+    )

@@ -1,0 +1,92 @@
+"""The values that flow through the pipeline: Article, Sentence, Citation, Answer.
+
+Invariants (each has a test):
+- ``article.text[s.start:s.end] == s.text`` for every sentence ``s``;
+- sentence numbers are 1-based and consecutive, in reading order;
+- every citation's ``sentence`` names a sentence of the article it was made from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    idx: int  # 1-based, shown to users as [idx]
+    start: int  # text == article.text[start:end]
+    end: int
+    paragraph: int  # 1-based paragraph number
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    text: str  # cleaned text; all offsets point into it
+    sentences: tuple[Sentence, ...]
+    source: str  # path, URL or "<text>"
+    sha256: str  # of ``text``; names the index collection
+    title: str = ""
+
+    def sentence(self, idx: int) -> Sentence:
+        """The sentence shown as ``[idx]``; IndexError when there is none."""
+        if not 1 <= idx <= len(self.sentences):
+            raise IndexError(f"sentence [{idx}] is not in the article (1..{len(self.sentences)})")
+        return self.sentences[idx - 1]
+
+    @property
+    def paragraphs(self) -> dict[int, list[Sentence]]:
+        """Paragraph number -> its sentences, in order."""
+        out: dict[int, list[Sentence]] = {}
+        for s in self.sentences:
+            out.setdefault(s.paragraph, []).append(s)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    sentence: int  # the cited sentence's 1-based number
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, s: Sentence) -> Citation:
+        return cls(sentence=s.idx, start=s.start, end=s.end, text=s.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved sentence with the scores that ranked it."""
+
+    sentence: Sentence
+    score: float  # fused score, higher is better
+    dense: float = 0.0  # cosine similarity of the question to the sentence's indexed text
+    lexical: float = 0.0  # BM25 score of the sentence alone
+    rank: int = 0  # 1-based rank after fusion
+
+
+@dataclass(slots=True)
+class Answer:
+    text: str  # what the user reads, with [n] markers after each claim
+    abstained: bool
+    citations: list[Citation]
+    short: str = ""  # the bare short answer span ("" when abstaining)
+    closest: list[Citation] = field(default_factory=list)  # shown when abstaining
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
+    backend: str = "extractive"
+    confidence: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape: answer, abstained, citations, latency_ms (+ extras)."""
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [asdict(c) for c in self.citations],
+            "latency_ms": round(self.timings.get("total", 0.0), 2),
+            "short_answer": self.short,
+            "closest": [asdict(c) for c in self.closest],
+            "confidence": round(self.confidence, 4),
+            "backend": self.backend,
+        }
