@@ -93,7 +93,12 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
     """The runnable the CLI, app and eval use: retrieve then answer, timings recorded."""
     settings = resources.settings
     retriever = HybridRetriever(
-        index=index, embedder=resources.embedder, k=settings.top_k, rrf_k=settings.rrf_k
+        index=index,
+        embedder=resources.embedder,
+        k=settings.top_k,
+        fusion=settings.fusion,
+        dense_weight=settings.dense_weight,
+        rrf_k=settings.rrf_k,
     )
     lookup = sentence_doc_lookup(index, resources.nlp)
 

@@ -47,7 +47,9 @@ class Settings(BaseSettings):
     # Indexing and retrieval.
     context_sentences: int = Field(1, ge=0, le=3)  # neighbours embedded with each sentence
     top_k: int = Field(5, ge=1, le=50)  # sentences handed to the answerer
-    rrf_k: int = Field(60, ge=1)  # reciprocal rank fusion constant
+    fusion: Literal["blend", "rrf"] = "blend"  # see rag/fusion.py for the measurement
+    dense_weight: float = Field(0.7, ge=0.0, le=1.0)  # blend: share of the dense score
+    rrf_k: int = Field(60, ge=1)  # rrf: reciprocal rank fusion constant
     embed_batch_size: int = Field(64, ge=1, le=5000)
 
     # Answering. Below this support score the answerer says the article doesn't say.

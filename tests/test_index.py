@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rag.config import Settings
+from rag.index import collection_name, window_text
+from rag.sentences import split_sentences
+
+pytestmark = pytest.mark.slow
+
+
+def test_window_text_prepends_context() -> None:
+    sentences = split_sentences("Peskov spoke first. He continued. Then silence.")
+    assert window_text(sentences, 1, 1) == "Peskov spoke first. He continued."
+    assert window_text(sentences, 0, 2) == "Peskov spoke first."
+    assert window_text(sentences, 2, 0) == "Then silence."
+
+
+def test_collection_depends_on_text_and_embedding_settings(seed_article) -> None:  # type: ignore[no-untyped-def]
+    a = collection_name(seed_article, Settings())
+    b = collection_name(seed_article, Settings(context_sentences=0))
+    assert a != b and a.startswith(f"article-{seed_article.sha256[:32]}-")
+    assert 3 <= len(a) <= 512
+
+
+def test_reopening_embeds_nothing(seed_resources, seed_article, seed_index) -> None:  # type: ignore[no-untyped-def]
+    assert seed_index.embedded == 16
+    again = seed_resources.index(seed_article)
+    assert again.embedded == 0
+    assert again.store._collection.count() == 32  # each sentence alone and in its window
+    stored = again.store.get(ids=["s8", "w8"])
+    s8 = seed_article.sentences[7]
+    by_id = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
+    where = {"sentence": 8, "start": s8.start, "end": s8.end, "paragraph": 6}
+    assert by_id["s8"] == (s8.text, {**where, "kind": "sentence"})
+    # The window carries the previous sentence as context; the citation stays sentence 8.
+    assert by_id["w8"] == (window_text(seed_article.sentences, 7, 1), {**where, "kind": "window"})
+
+
+def test_progress_is_reported(tmp_path: Path, seed_article) -> None:  # type: ignore[no-untyped-def]
+    from rag.chain import Resources
+
+    seen: list[tuple[int, int]] = []
+    resources = Resources(Settings(data_dir=tmp_path, embed_batch_size=5))
+    resources.index(seed_article, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(5, 16), (10, 16), (15, 16), (16, 16)]
+
+
+def _wait_for_chroma(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"chroma run exited with {proc.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("chroma run did not start within 60 s")
+
+
+def test_chroma_server_mode(tmp_path: Path, free_port: int, seed_article) -> None:  # type: ignore[no-untyped-def]
+    """Against a real `chroma run` on 127.0.0.1, started and stopped here."""
+    from rag.chain import Resources, ask, build_chain
+
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(free_port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_chroma(free_port, proc)
+        settings = Settings(
+            data_dir=tmp_path / "unused", chroma_host="127.0.0.1", chroma_port=free_port
+        )
+        resources = Resources(settings)
+        first = resources.index(seed_article)
+        assert first.embedded == 16
+        assert resources.index(seed_article).embedded == 0
+        answer = ask(build_chain(first, resources), "Who ruled out sending troops?")
+        assert answer.short == "Britain, Germany, Spain and Poland"
+        assert not (tmp_path / "unused" / "chroma").exists()  # nothing went to embedded mode
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

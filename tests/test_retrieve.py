@@ -1,0 +1,53 @@
+import pytest
+
+from rag.retrieve import HybridRetriever
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Who ruled out sending troops?", 8),
+        ("Which countries said no to deploying soldiers?", 8),
+        ("Who said nothing can be ruled out?", 2),
+        ("How much aid has the U.S. given Ukraine?", 16),
+        ("What did the Kremlin spokesman tell reporters?", 4),
+        ("What does the Washington Treaty say about an attack on one member?", 11),
+        ("Is Ukraine a member of NATO?", 12),
+        ("When did Biden raise the specter of a global war?", 13),
+        ("What did Stoltenberg tell the AP?", 9),
+    ],
+)
+def test_evidence_sentence_in_top_3(
+    seed_resources, seed_index, question: str, sentence: int
+) -> None:  # type: ignore[no-untyped-def]
+    retriever = HybridRetriever(index=seed_index, embedder=seed_resources.embedder, k=3)
+    docs = retriever.invoke(question)
+    assert sentence in [d.metadata["sentence"] for d in docs]
+
+
+def test_weak_lexical_match_still_reaches_the_answerer(seed_resources, seed_index) -> None:  # type: ignore[no-untyped-def]
+    # "one of the 32 NATO members" shares little with the question; "Ukraine is not currently
+    # a NATO member" shares more. It ranks 4th: inside the top 5 the answerer reads.
+    retriever = HybridRetriever(index=seed_index, embedder=seed_resources.embedder, k=5)
+    docs = retriever.invoke("How many members does NATO have?")
+    assert 10 in [d.metadata["sentence"] for d in docs]
+
+
+def test_documents_carry_offsets_and_scores(seed_resources, seed_index, seed_article) -> None:  # type: ignore[no-untyped-def]
+    retriever = HybridRetriever(index=seed_index, embedder=seed_resources.embedder, k=5)
+    docs = retriever.invoke("Who ruled out sending troops?")
+    assert len(docs) == 5
+    assert [d.metadata["rank"] for d in docs] == [1, 2, 3, 4, 5]
+    for d in docs:
+        s = seed_article.sentence(d.metadata["sentence"])
+        assert (d.page_content, d.metadata["start"], d.metadata["end"]) == (s.text, s.start, s.end)
+    fused = [d.metadata["fused"] for d in docs]
+    assert fused == sorted(fused, reverse=True)
+
+
+def test_query_with_only_stop_words_still_ranks_by_meaning(seed_resources, seed_index) -> None:  # type: ignore[no-untyped-def]
+    retriever = HybridRetriever(index=seed_index, embedder=seed_resources.embedder, k=3)
+    docs = retriever.invoke("what is it?")
+    assert len(docs) == 3 and all(d.metadata["lexical"] == 0.0 for d in docs)
