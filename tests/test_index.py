@@ -35,7 +35,8 @@ def test_reopening_embeds_nothing(seed_resources, seed_article, seed_index) -> N
     assert again.store._collection.count() == 32  # each sentence alone and in its window
     stored = again.store.get(ids=["s8", "w8"])
     s8 = seed_article.sentences[7]
-    by_id = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"])))
+    pairs = zip(stored["documents"], stored["metadatas"], strict=True)
+    by_id = dict(zip(stored["ids"], pairs, strict=True))
     where = {"sentence": 8, "start": s8.start, "end": s8.end, "paragraph": 6}
     assert by_id["s8"] == (s8.text, {**where, "kind": "sentence"})
     # The window carries the previous sentence as context; the citation stays sentence 8.
