@@ -55,8 +55,11 @@ def measure(article_path: str, questions: list[str]) -> dict[str, object]:
 
     out: dict[str, object] = {}
     imports = [
-        float(_python("import time; t = time.perf_counter(); import rag; "
-                      "print(time.perf_counter() - t)"))
+        float(
+            _python(
+                "import time; t = time.perf_counter(); import rag; print(time.perf_counter() - t)"
+            )
+        )
         for _ in range(3)
     ]
     out["import_rag_s"] = min(imports)

@@ -91,6 +91,27 @@ def _matched_tokens(terms: Sequence[Term], doc: Doc) -> dict[int, float]:
     return out
 
 
+def _grounded(candidate: Candidate, terms: Sequence[Term], sentence_doc: SentenceDoc) -> bool:
+    """The cited sentences name every proper name the question uses.
+
+    "How many Russian soldiers have died?" must not be answered from a sentence about
+    Ukrainian soldiers. (Requiring the question's verbs too lifted NoAns accuracy on the seed
+    set but abstained on 5 of 45 answerable paraphrases: "given" for "in aid from".)
+    """
+    words: set[str] = set()
+    for n in candidate.sentences:
+        for t in sentence_doc(n):
+            words |= {normal_lemma(t), t.lower_.replace("’", "'").replace(".", "")}
+    needed = [t for t in terms if t.is_name]
+    stems = {w[:6] for w in words if len(w) >= 6}  # "ukraine" ~ "ukrainian", "german" ~ "germany"
+
+    def found(t: Term) -> bool:
+        name = t.text.replace(".", "")
+        return t.lemma in words or name in words or (len(name) >= 6 and name[:6] in stems)
+
+    return all(found(t) for t in needed)
+
+
 def _in_question(span_tokens: Sequence[Token], terms: Sequence[Term]) -> bool:
     lemmas = {t.lemma for t in terms} | {t.text for t in terms}
     content = [t for t in span_tokens if not t.is_punct and not t.is_stop]
@@ -302,6 +323,10 @@ def answer_question(
             candidates += _subject_candidates(terms, doc, n, sup)
 
     best_p, best_doc = scored[0][1], scored[0][2]
+    candidates = [c for c in candidates if _grounded(c, terms, sentence_doc)]
+    if qtype.labels and not candidates:
+        # A "how many / when / who" question whose evidence holds no such span is unanswered.
+        return Answer(NO_ANSWER, True, [], closest=closest, confidence=best_support)
     if candidates:
         top = max(candidates, key=lambda c: c.score)
         short, cited = top.text, top.sentences

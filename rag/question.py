@@ -79,6 +79,7 @@ class Term:
     text: str  # lower-cased surface form
     weight: float  # proper nouns and numbers weigh more than common words
     is_name: bool  # a proper noun or inside a named entity
+    pos: str = ""  # coarse part of speech (VERB, NOUN, PROPN, …)
 
 
 def classify(question: Doc) -> QuestionType:
@@ -93,8 +94,10 @@ def classify(question: Doc) -> QuestionType:
         return QuestionType("count", ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"))
     if re.search(r"\bhow much\b", text):
         return QuestionType("amount", ("MONEY", "QUANTITY", "PERCENT", "CARDINAL"))
-    if re.search(r"\bhow (long|old)\b", text):
-        return QuestionType("amount", ("DATE", "TIME", "QUANTITY", "CARDINAL"))
+    if re.search(r"\bhow old\b", text):
+        return QuestionType("amount", ("CARDINAL", "QUANTITY"))
+    if re.search(r"\bhow long\b", text):
+        return QuestionType("amount", ("DATE", "TIME", "QUANTITY"))
     match = re.search(r"\b(which|what)\s+(\w+)(?:\s+(\w+))?", text)
     if match:
         for noun in (match.group(3), match.group(2)):  # "which news agency" -> agency
@@ -134,7 +137,7 @@ def content_terms(question: Doc) -> list[Term]:
         weight = 2.0 if is_name else 1.5 if t.pos_ == "NUM" else 1.0
         if normal_lemma(t) in _WEAK_LEMMAS:
             weight = 0.3
-        terms.append(Term(normal_lemma(t), t.lower_.replace("’", "'"), weight, is_name))
+        terms.append(Term(normal_lemma(t), t.lower_.replace("’", "'"), weight, is_name, t.pos_))
     return terms
 
 

@@ -57,9 +57,7 @@ def test_ask_abstains_with_closest_sentences(data_env: None) -> None:
 
 @pytest.mark.slow
 def test_chat_loop_answers_until_eof(data_env: None) -> None:
-    result = runner.invoke(
-        app, ["chat", str(SEED_ARTICLE)], input="Who is Peskov?\n\nnot read\n"
-    )
+    result = runner.invoke(app, ["chat", str(SEED_ARTICLE)], input="Who is Peskov?\n\nnot read\n")
     assert result.exit_code == 0
     assert "Loaded" in result.stdout and "16 sentences" in result.stdout
     assert "Kremlin spokesman [4]" in result.stdout
@@ -131,10 +129,17 @@ def test_binary_and_empty_files(tmp_path: Path) -> None:
 def test_empty_question(data_env: None) -> None:
     result = runner.invoke(app, ["ask", str(SEED_ARTICLE), "  "])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: The question is empty. Type a question about the article."
+    assert (
+        result.stderr.strip() == "error: The question is empty. Type a question about the article."
+    )
 
 
 def test_bad_config_file(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["ask", str(SEED_ARTICLE), "q", "--config", str(tmp_path / "x.toml")])
+    result = runner.invoke(
+        app, ["ask", str(SEED_ARTICLE), "q", "--config", str(tmp_path / "x.toml")]
+    )
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"error: Invalid settings: Config file not found: {tmp_path / 'x.toml'}"
+    assert (
+        result.stderr.strip()
+        == f"error: Invalid settings: Config file not found: {tmp_path / 'x.toml'}"
+    )

@@ -62,3 +62,17 @@ def test_citations_point_into_the_article(seed_chain, seed_article) -> None:  # 
     for c in answer.citations:
         assert seed_article.text[c.start : c.end] == c.text
     assert set(answer.timings) >= {"retrieve", "answer", "total"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many Russian soldiers have died?",  # the article counts Ukrainian soldiers
+        "How old is Emmanuel Macron?",  # no age anywhere: a typed question with no such span
+        "How much aid has Germany given Ukraine?",  # Germany's sentence holds no amount
+        "Which day did Britain rule out sending troops?",  # no day in Britain's sentence
+    ],
+)
+def test_tempting_questions_the_article_cannot_answer(seed_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(seed_chain, question)
+    assert answer.abstained, answer.text
