@@ -102,9 +102,14 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
     )
     lookup = sentence_doc_lookup(index, resources.nlp)
 
+    def timed_retrieve(question: str) -> dict[str, Any]:
+        started = time.perf_counter()
+        docs = retriever.invoke(question)
+        return {"docs": docs, "ms": (time.perf_counter() - started) * 1000}
+
     def answer(inputs: dict[str, Any]) -> Answer:
         started = time.perf_counter()
-        passages = [document_to_passage(d, index.article) for d in inputs["docs"]]
+        passages = [document_to_passage(d, index.article) for d in inputs["retrieved"]["docs"]]
         result = answer_question(
             resources.nlp(inputs["question"]),
             passages,
@@ -112,26 +117,13 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
             lookup,
             threshold=settings.abstain_threshold,
         )
+        result.timings["retrieve"] = inputs["retrieved"]["ms"]
         result.timings["answer"] = (time.perf_counter() - started) * 1000
         return result
 
-    def timed_retrieve(question: str) -> Any:
-        started = time.perf_counter()
-        docs = retriever.invoke(question)
-        return {"docs": docs, "retrieve_ms": (time.perf_counter() - started) * 1000}
-
-    def merge(inputs: dict[str, Any]) -> dict[str, Any]:
-        return {"docs": inputs["r"]["docs"], "question": inputs["question"], **inputs["r"]}
-
-    def stamp(inputs: dict[str, Any]) -> Answer:
-        result = answer(inputs)
-        result.timings["retrieve"] = inputs["retrieve_ms"]
-        return result
-
     return (
-        RunnableParallel(r=RunnableLambda(timed_retrieve), question=RunnablePassthrough())
-        | RunnableLambda(merge)
-        | RunnableLambda(stamp)
+        RunnableParallel(retrieved=RunnableLambda(timed_retrieve), question=RunnablePassthrough())
+        | RunnableLambda(answer)
     ).with_config(run_name="cited_answer")
 
 
