@@ -19,7 +19,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel,
 
 from rag.config import Settings
 from rag.errors import QuestionError
-from rag.extractive import answer_question
+from rag.extractive import SentenceDoc, answer_question
 from rag.index import ArticleIndex, Progress, build_index, make_chroma_client
 from rag.models import load_embedder, load_nlp
 from rag.retrieve import HybridRetriever, document_to_passage
@@ -77,7 +77,7 @@ def check_question(question: str) -> str:
     return stripped
 
 
-def sentence_doc_lookup(index: ArticleIndex, nlp: Language) -> Any:
+def sentence_doc_lookup(index: ArticleIndex, nlp: Language) -> SentenceDoc:
     """A memoised ``sentence number -> spaCy Doc`` function for this article."""
     docs: dict[int, Doc] = index.cache.setdefault("docs", {})
 

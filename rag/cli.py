@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -81,10 +81,9 @@ def _settings(config: Path | None, verbose: bool) -> Settings:
         return load_settings(config)
     except ValueError as exc:
         _fail(f"Invalid settings: {exc}")
-        raise  # unreachable; _fail exits
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     err.print(f"[red]error:[/red] {escape(message)}")
     raise typer.Exit(1)
 
@@ -116,7 +115,6 @@ def ask(
         answer = session.ask(question)
     except RagError as exc:
         _fail(str(exc))
-        return
     if as_json:
         keys = ("answer", "abstained", "citations", "latency_ms")
         payload = {k: v for k, v in answer.to_json().items() if k in keys}
@@ -136,7 +134,6 @@ def chat(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = Fa
         session = Session(settings, article, show_progress=err.is_terminal)
     except RagError as exc:
         _fail(str(exc))
-        return
     n = len(session.article.sentences)
     out.print(f"[dim]Loaded {escape(session.article.source)}: {n} sentences. Ask away.[/dim]")
     while True:
@@ -164,7 +161,6 @@ def index(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = F
         session = Session(settings, article, show_progress=True)
     except RagError as exc:
         _fail(str(exc))
-        return
     ix = session.index
     out.print(
         f"{len(ix.article.sentences)} sentences, {ix.embedded} embedded now, "

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from rag.question import QUESTION_WORDS, QuestionType, Term, classify, content_terms, normal_lemma
+from rag.question import (
+    QUESTION_WORDS,
+    QuestionType,
+    Term,
+    classify,
+    content_terms,
+    fold,
+    normal_lemma,
+)
 from rag.types import Answer, Article, Citation, Passage
 
 NO_ANSWER = "The article doesn't say."
@@ -47,7 +55,7 @@ def _bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
 
 
 def _words(doc: Doc) -> list[str]:
-    return [t.lower_.replace("’", "'") for t in doc if not t.is_punct and not t.is_space]
+    return [fold(t.text) for t in doc if not t.is_punct and not t.is_space]
 
 
 def support(terms: Sequence[Term], doc: Doc, dense: float, question: Doc | None = None) -> float:
@@ -60,7 +68,7 @@ def support(terms: Sequence[Term], doc: Doc, dense: float, question: Doc | None 
     """
     score = 0.4 * max(dense, 0.0)
     if terms:
-        words = {normal_lemma(t) for t in doc} | {t.lower_.replace("’", "'") for t in doc}
+        words = {normal_lemma(t) for t in doc} | {fold(t.text) for t in doc}
         total = sum(t.weight for t in terms)
         found = sum(t.weight for t in terms if t.lemma in words or t.text in words)
         score += 0.6 * found / total
@@ -73,7 +81,7 @@ def support(terms: Sequence[Term], doc: Doc, dense: float, question: Doc | None 
 
 def missing_names(terms: Sequence[Term], article_text: str) -> list[Term]:
     """Proper names in the question that the article never mentions."""
-    haystack = article_text.lower().replace(".", "").replace("’", "'")
+    haystack = fold(article_text).replace(".", "")
     return [t for t in terms if t.is_name and t.text.replace(".", "") not in haystack]
 
 
@@ -101,7 +109,7 @@ def _grounded(candidate: Candidate, terms: Sequence[Term], sentence_doc: Sentenc
     words: set[str] = set()
     for n in candidate.sentences:
         for t in sentence_doc(n):
-            words |= {normal_lemma(t), t.lower_.replace("’", "'").replace(".", "")}
+            words |= {normal_lemma(t), fold(t.text).replace(".", "")}
     needed = [t for t in terms if t.is_name]
     stems = {w[:6] for w in words if len(w) >= 6}  # "ukraine" ~ "ukrainian", "german" ~ "germany"
 
@@ -261,7 +269,7 @@ def _title_candidates(terms: Sequence[Term], doc: Doc, number: int, base: float)
     return out
 
 
-def best_clause(text: str, terms: Sequence[Term], nlp_doc: Doc) -> str:
+def best_clause(text: str, terms: Sequence[Term]) -> str:
     """The part of a sentence that answers: attribution tail cut, best-covered clause kept."""
     body = _ATTRIBUTION_TAIL.sub("", text).rstrip(" ,")
     pieces = [p.strip() for p in _CLAUSE_BREAK.split(body) if p.strip()]
@@ -270,7 +278,7 @@ def best_clause(text: str, terms: Sequence[Term], nlp_doc: Doc) -> str:
     wanted = {t.lemma for t in terms} | {t.text for t in terms}
 
     def overlap(piece: str) -> float:
-        words = set(re.findall(r"[\w’']+", piece.lower()))
+        words = set(re.findall(r"[\w']+", fold(piece)))
         return sum(1 for w in wanted if w in words) + len(words) * 1e-3
 
     best = max(pieces, key=overlap)
@@ -333,13 +341,13 @@ def answer_question(
     elif qtype.kind == "yesno":
         short, cited = _yes_no(best_doc), (best_p.sentence.idx,)
     else:
-        short, cited = best_clause(best_p.sentence.text, terms, best_doc), (best_p.sentence.idx,)
+        short, cited = best_clause(best_p.sentence.text, terms), (best_p.sentence.idx,)
 
     citations = [Citation.of(article.sentence(n)) for n in sorted(set(cited))]
     markers = "".join(f"[{c.sentence}]" for c in citations)
     text = f"{short} {markers}"
     if qtype.kind == "yesno":
-        text = f"{short}: {best_clause(best_p.sentence.text, terms, best_doc)} {markers}"
+        text = f"{short}: {best_clause(best_p.sentence.text, terms)} {markers}"
     return Answer(
         text=text,
         abstained=False,

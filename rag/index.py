@@ -146,12 +146,8 @@ def _documents(
         texts.append(s.text)
         metadatas.append(_metadata(s, "sentence"))
         ids.append(f"s{s.idx}")
-        if context and i > 0:
+        if context:  # the first sentence's window is the sentence itself
             texts.append(window_text(sentences, i, context))
-            metadatas.append(_metadata(s, "window"))
-            ids.append(f"w{s.idx}")
-        elif context:  # the first sentence has no context: its window is itself
-            texts.append(s.text)
             metadatas.append(_metadata(s, "window"))
             ids.append(f"w{s.idx}")
     return texts, metadatas, ids

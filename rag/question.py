@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 PEOPLE = ("PERSON", "ORG", "GPE", "NORP")
 _TYPED_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -119,9 +119,18 @@ def classify(question: Doc) -> QuestionType:
     return QuestionType("describe", ())
 
 
+def fold(text: str) -> str:
+    """Lower case with curly apostrophes straightened: the form words are matched in.
+
+    >>> fold("Kyiv’s")
+    "kyiv's"
+    """
+    return text.lower().replace("’", "'")
+
+
 def normal_lemma(token: Token) -> str:
-    """Lemma used for matching: lower case, dots dropped, curly apostrophes straightened."""
-    return token.lemma_.lower().replace(".", "").replace("’", "'")
+    """Lemma used for matching: folded, dots dropped ("U.S." -> "us")."""
+    return fold(token.lemma_).replace(".", "")
 
 
 def content_terms(question: Doc) -> list[Term]:
@@ -137,10 +146,5 @@ def content_terms(question: Doc) -> list[Term]:
         weight = 2.0 if is_name else 1.5 if t.pos_ == "NUM" else 1.0
         if normal_lemma(t) in _WEAK_LEMMAS:
             weight = 0.3
-        terms.append(Term(normal_lemma(t), t.lower_.replace("’", "'"), weight, is_name, t.pos_))
+        terms.append(Term(normal_lemma(t), fold(t.text), weight, is_name, t.pos_))
     return terms
-
-
-def question_names(question: Doc) -> list[Span]:
-    """Named entities in the question (people, places, organisations, dates, numbers)."""
-    return list(question.ents)

@@ -35,14 +35,6 @@ class Article:
             raise IndexError(f"sentence [{idx}] is not in the article (1..{len(self.sentences)})")
         return self.sentences[idx - 1]
 
-    @property
-    def paragraphs(self) -> dict[int, list[Sentence]]:
-        """Paragraph number -> its sentences, in order."""
-        out: dict[int, list[Sentence]] = {}
-        for s in self.sentences:
-            out.setdefault(s.paragraph, []).append(s)
-        return out
-
 
 @dataclass(frozen=True, slots=True)
 class Citation:

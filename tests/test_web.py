@@ -4,7 +4,7 @@ connections go to servers on 127.0.0.1 that the tests start, with the guard open
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -97,11 +97,22 @@ def test_public_address_passes() -> None:
     )
 
 
-def _mock(handler):  # type: ignore[no-untyped-def]
-    return httpx.MockTransport(handler)
-
-
 PUBLIC = resolver_for({"news.example": ["93.184.216.34"], "evil.example": ["169.254.169.254"]})
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def fetch_error(url: str, handler: Handler, *, timeout_s: float = 1) -> str:
+    """The message fetch_url refuses ``url`` with, served by ``handler`` (no real network)."""
+    with pytest.raises(ArticleError) as err:
+        fetch_url(
+            url,
+            timeout_s=timeout_s,
+            max_bytes=1000,
+            allow_private=False,
+            resolver=PUBLIC,
+            transport=httpx.MockTransport(handler),
+        )
+    return str(err.value)
 
 
 def test_redirect_to_metadata_address_is_refused_before_following() -> None:
@@ -111,15 +122,10 @@ def test_redirect_to_metadata_address_is_refused_before_following() -> None:
         seen.append(str(request.url))
         return httpx.Response(302, headers={"location": "http://evil.example/latest/meta-data"})
 
-    with pytest.raises(ArticleError, match="a cloud metadata address"):
-        fetch_url(
-            "https://news.example/story",
-            timeout_s=1,
-            max_bytes=1000,
-            allow_private=False,
-            resolver=PUBLIC,
-            transport=_mock(handler),
-        )
+    assert fetch_error("https://news.example/story", handler) == (
+        "Refused to fetch http://evil.example/latest/meta-data: evil.example resolves to "
+        "169.254.169.254, a cloud metadata address. Set RAG_ALLOW_PRIVATE_URLS=true to allow it."
+    )
     assert seen == ["https://news.example/story"]  # the second hop never went out
 
 
@@ -127,49 +133,24 @@ def test_size_cap_and_http_errors() -> None:
     def big(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"x" * 5000, headers={"content-type": "text/plain"})
 
-    with pytest.raises(ArticleError) as err:
-        fetch_url(
-            "https://news.example/big",
-            timeout_s=1,
-            max_bytes=1000,
-            allow_private=False,
-            resolver=PUBLIC,
-            transport=_mock(big),
-        )
-    assert (
-        str(err.value)
-        == "https://news.example/big is larger than the 0.001 MB limit; nothing loaded."
-    )
-
     def missing(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404)
 
-    with pytest.raises(ArticleError) as err:
-        fetch_url(
-            "https://news.example/gone",
-            timeout_s=1,
-            max_bytes=1000,
-            allow_private=False,
-            resolver=PUBLIC,
-            transport=_mock(missing),
-        )
-    assert str(err.value) == "https://news.example/gone answered HTTP 404; nothing loaded."
+    assert fetch_error("https://news.example/big", big) == (
+        "https://news.example/big is larger than the 0.001 MB limit; nothing loaded."
+    )
+    assert fetch_error("https://news.example/gone", missing) == (
+        "https://news.example/gone answered HTTP 404; nothing loaded."
+    )
 
 
 def test_timeout_message() -> None:
     def slow(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
-    with pytest.raises(ArticleError) as err:
-        fetch_url(
-            "https://news.example/slow",
-            timeout_s=10,
-            max_bytes=1000,
-            allow_private=False,
-            resolver=PUBLIC,
-            transport=_mock(slow),
-        )
-    assert str(err.value) == "https://news.example/slow did not answer within 10 s."
+    assert fetch_error("https://news.example/slow", slow, timeout_s=10) == (
+        "https://news.example/slow did not answer within 10 s."
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
