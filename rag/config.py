@@ -9,6 +9,7 @@ environment variables, an optional TOML file, the defaults below.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -90,8 +91,6 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
 
     try:
         loaded = FileSettings(**overrides)  # type: ignore[arg-type]
-    except ValueError:
-        raise
-    except Exception as exc:  # tomllib.TOMLDecodeError and friends
-        raise ValueError(f"Config file {config_file} could not be read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:  # a ValueError too: catch it before validation's
+        raise ValueError(f"Config file {config_file} is not valid TOML: {exc}") from exc
     return Settings(**loaded.model_dump())

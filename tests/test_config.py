@@ -37,3 +37,11 @@ def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_settings_are_frozen() -> None:
     with pytest.raises(ValidationError):
         Settings().top_k = 3  # type: ignore[misc]
+
+
+def test_malformed_config_file_names_the_path(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("top_k = = 3\n", encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        load_settings(config)
+    assert str(err.value).startswith(f"Config file {config} is not valid TOML: ")
