@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# sentence-transformers sorts texts by length and pads each batch to its longest text; small
+# batches waste less on padding. Seed article (16 sentences + 16 windows) on 2 cores:
+# batch 64 -> 0.50 s, 16 -> 0.32 s, 8 -> 0.30 s, 4 -> 0.32 s.
+ENCODE_BATCH = 8
+
 
 def embedding_model_path(name: str) -> str:
     """The path or hub id to hand to sentence-transformers for the embedding setting.
@@ -48,7 +53,7 @@ def load_embedder(name: str) -> Embeddings:
         embedder = HuggingFaceEmbeddings(
             model_name=path,
             model_kwargs={"device": "cpu"},
-            encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
+            encode_kwargs={"normalize_embeddings": True, "batch_size": ENCODE_BATCH},
         )
     except ImportError as exc:
         raise BackendUnavailable(
