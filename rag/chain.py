@@ -15,7 +15,7 @@ import time
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from rag.config import Settings
 from rag.errors import QuestionError
@@ -102,14 +102,14 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
     )
     lookup = sentence_doc_lookup(index, resources.nlp)
 
-    def timed_retrieve(question: str) -> dict[str, Any]:
+    def retrieve(question: str, config: RunnableConfig) -> dict[str, Any]:
         started = time.perf_counter()
-        docs = retriever.invoke(question)
-        return {"docs": docs, "ms": (time.perf_counter() - started) * 1000}
+        docs = retriever.invoke(question, config=config)  # config: traced as a child run
+        return {"question": question, "docs": docs, "ms": (time.perf_counter() - started) * 1000}
 
     def answer(inputs: dict[str, Any]) -> Answer:
         started = time.perf_counter()
-        passages = [document_to_passage(d, index.article) for d in inputs["retrieved"]["docs"]]
+        passages = [document_to_passage(d, index.article) for d in inputs["docs"]]
         result = answer_question(
             resources.nlp(inputs["question"]),
             passages,
@@ -117,14 +117,13 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
             lookup,
             threshold=settings.abstain_threshold,
         )
-        result.timings["retrieve"] = inputs["retrieved"]["ms"]
+        result.timings["retrieve"] = inputs["ms"]
         result.timings["answer"] = (time.perf_counter() - started) * 1000
         return result
 
-    return (
-        RunnableParallel(retrieved=RunnableLambda(timed_retrieve), question=RunnablePassthrough())
-        | RunnableLambda(answer)
-    ).with_config(run_name="cited_answer")
+    # A plain sequence: RunnableParallel would cost ~8 ms per answer in thread-pool dispatch
+    # (seed article, 2 cores: 29-35 ms median through it vs 21-27 ms calling the steps).
+    return (RunnableLambda(retrieve) | RunnableLambda(answer)).with_config(run_name="cited_answer")
 
 
 def ask(chain: Runnable[str, Answer], question: str) -> Answer:
