@@ -37,7 +37,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check rag tests eval
 	$(BIN)/ruff format --check rag tests eval
-	$(BIN)/mypy rag
+	$(BIN)/mypy rag eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -117,6 +117,7 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
             lookup,
             threshold=settings.abstain_threshold,
         )
+        result.retrieved = [p.sentence.idx for p in passages]
         result.timings["retrieve"] = inputs["ms"]
         result.timings["answer"] = (time.perf_counter() - started) * 1000
         return result

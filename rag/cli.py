@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -75,10 +76,14 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
         yield lambda done, _total: progress.update(task, completed=done)
 
 
-def _settings(config: Path | None, verbose: bool) -> Settings:
+def _settings(config: Path | None, verbose: bool, **overrides: object) -> Settings:
     configure_logging(verbose)
     try:
-        return load_settings(config)
+        return load_settings(config, **overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        _fail(f"Invalid settings: {where}: {first['msg']}")
     except ValueError as exc:
         _fail(f"Invalid settings: {exc}")
 
@@ -166,6 +171,62 @@ def index(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = F
         f"{len(ix.article.sentences)} sentences, {ix.embedded} embedded now, "
         f"{ix.seconds:.2f} s ({escape(ix.article.source)})"
     )
+
+
+@app.command("eval")
+def eval_command(
+    eval_set: Annotated[
+        Path | None, typer.Argument(help="JSONL eval set (format: eval/README.md).")
+    ] = None,
+    article: Annotated[Path | None, typer.Option(help="Article for lines that name none.")] = None,
+    backend: Annotated[str | None, typer.Option(help="Answerer backend.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write report.json and report.html here.")
+    ] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(help="Compare two report.json files instead of running."),
+    ] = None,
+    squad: Annotated[
+        Path | None, typer.Option(help="Run an official SQuAD 2.0 JSON file instead.")
+    ] = None,
+    articles: Annotated[
+        int | None, typer.Option(min=1, help="With --squad: only the first N articles.")
+    ] = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Score the chatbot on a set of Q&A pairs, or compare two reports.
+
+    Examples:
+      rag eval eval/sets/seed-article.jsonl --out eval-out/seed
+      rag eval --squad ../shared/data/squad2-dev-4-articles.json --articles 1
+      rag eval --compare eval-out/a/report.json eval-out/b/report.json
+    """
+    from eval import views
+
+    try:
+        if compare is not None:
+            configure_logging(verbose)
+            views.print_comparison(out, *compare)
+            return
+        if (eval_set is None) == (squad is None):
+            _fail("Give an eval set (SET.jsonl) or --squad FILE, or --compare A B.")
+        settings = _settings(config, verbose, **({"backend": backend} if backend else {}))
+        report = views.run_with_progress(
+            settings,
+            eval_set=eval_set,
+            squad=squad,
+            article=article,
+            max_articles=articles,
+            progress_console=err,
+        )
+    except RagError as exc:
+        _fail(str(exc))
+    views.print_report(out, report)
+    if out_dir is not None:
+        json_path, html_path = report.write(out_dir)
+        out.print(f"Wrote {json_path} and {html_path}")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from rag.question import (
+    PEOPLE,
     QUESTION_WORDS,
     QuestionType,
     Term,
@@ -240,7 +241,14 @@ def _subject_candidates(
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in _PRONOUNS:
                 span = doc[child.left_edge.i : child.right_edge.i + 1]
                 is_noun_phrase = any(t.pos_ in ("NOUN", "PROPN") for t in span)
-                if is_noun_phrase and not _in_question(list(span), terms) and len(span) <= 8:
+                # "The mayor, Ada Holm," -> the entity candidate "Ada Holm" answers instead.
+                names_someone = any(t.ent_type_ in PEOPLE for t in span)
+                if (
+                    is_noun_phrase
+                    and not names_someone
+                    and not _in_question(list(span), terms)
+                    and len(span) <= 8
+                ):
                     score = base + 0.2 + _closeness(child, matched)
                     out.append(Candidate(span.text, (number,), score))
     return out

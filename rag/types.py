@@ -69,6 +69,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
     backend: str = "extractive"
     confidence: float = 0.0
+    retrieved: list[int] = field(default_factory=list)  # sentence numbers, best first
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: answer, abstained, citations, latency_ms (+ extras)."""

@@ -1,0 +1,148 @@
+"""Render a Report as one self-contained HTML page: metrics, a latency histogram (inline
+SVG), and every question as a row, failures first, with the cited sentences highlighted
+inside their paragraphs. No scripts, fonts or styles from anywhere else."""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from eval.scores import is_correct
+from rag.types import Article
+
+if TYPE_CHECKING:
+    from eval.run import Report
+
+_CSS = """
+:root { --bg:#fff; --fg:#1d232b; --muted:#5c6773; --line:#dde3ea; --bad:#b42318;
+        --good:#067647; --mark:#fff1a8; --card:#f7f9fb; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg:#14181d; --fg:#e6e9ee; --muted:#9aa5b1; --line:#2c343d; --bad:#f97066;
+          --good:#47cd89; --mark:#5c4d00; --card:#1b2128; } }
+body { background:var(--bg); color:var(--fg); font:15px/1.5 system-ui, sans-serif;
+       max-width:1100px; margin:2rem auto; padding:0 1rem; }
+h1 { font-size:1.4rem; margin:0 0 .2rem } h2 { font-size:1.1rem; margin-top:2rem }
+.muted { color:var(--muted) } table { border-collapse:collapse; }
+.metrics td { padding:.15rem 1.2rem .15rem 0; border-bottom:1px solid var(--line) }
+.metrics td.v { text-align:right; font-variant-numeric:tabular-nums }
+.q { border:1px solid var(--line); border-radius:8px; padding:.7rem 1rem; margin:.7rem 0;
+     background:var(--card) }
+.q.bad { border-left:5px solid var(--bad) } .q.good { border-left:5px solid var(--good) }
+.tag { font-size:.8rem; font-weight:600; padding:.05rem .45rem; border-radius:4px;
+       border:1px solid currentColor; margin-right:.4rem }
+.tag.bad { color:var(--bad) } .tag.good { color:var(--good) }
+.para { margin:.4rem 0 0; padding:.4rem .6rem; border-left:3px solid var(--line) }
+mark { background:var(--mark); color:inherit; padding:0 .1rem; border-radius:3px }
+sup { color:var(--muted) } svg text { fill:var(--muted); font-size:11px }
+svg rect.bar { fill:#4e79a7 }
+"""
+
+_SHOWN_METRICS = [
+    ("questions", "questions"), ("answerable", "answerable"), ("unanswerable", "unanswerable"),
+    ("hasans_f1", "HasAns F1"), ("hasans_em", "HasAns EM"), ("noans_em", "NoAns (abstained)"),
+    ("f1", "overall F1"), ("em", "overall EM"), ("abstention_accuracy", "abstention accuracy"),
+    ("false_abstention", "false abstention"), ("evidence_hit", "evidence hit"),
+    ("retrieval_hit_at_1", "retrieval hit@1"), ("retrieval_hit_at_5", "retrieval hit@5"),
+    ("citation_precision", "citation precision"), ("citation_recall", "citation recall"),
+    ("latency_p50_ms", "latency p50 (ms)"), ("latency_p95_ms", "latency p95 (ms)"),
+    ("latency_max_ms", "latency max (ms)"), ("problems", "problems"),
+]  # fmt: skip
+
+
+def fmt(value: Any) -> str:
+    """Numbers for people: ints as is, floats to 3 places, NaN/None as n/a."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def latency_histogram(latencies: list[float], *, bins: int = 20) -> str:
+    """An inline SVG bar chart of the latencies (ms)."""
+    if not latencies:
+        return "<p class='muted'>No latencies.</p>"
+    low, high = 0.0, max(latencies) * 1.0001
+    width = high / bins or 1.0
+    counts = [0] * bins
+    for v in latencies:
+        counts[min(int(v / width), bins - 1)] += 1
+    w, h, pad = 640, 160, 24
+    bar_w = (w - 2 * pad) / bins
+    top = max(counts)
+    parts = [
+        f"<svg viewBox='0 0 {w} {h + 30}' width='{w}' role='img' aria-label='latency histogram'>"
+    ]
+    for i, c in enumerate(counts):
+        bh = (h - pad) * c / top
+        x, y = pad + i * bar_w, h - bh
+        parts.append(
+            f"<rect class='bar' x='{x:.1f}' y='{y:.1f}' width='{bar_w - 2:.1f}' "
+            f"height='{bh:.1f}'><title>{c} in {low + i * width:.0f}–"
+            f"{low + (i + 1) * width:.0f} ms</title></rect>"
+        )
+    for i, anchor in ((0, "start"), (bins // 2, "middle"), (bins, "end")):
+        parts.append(
+            f"<text x='{pad + i * bar_w:.1f}' y='{h + 16}' text-anchor='{anchor}'>"
+            f"{low + i * width:.0f} ms</text>"
+        )
+    parts.append(f"<text x='{pad}' y='12'>max {top} questions per bar</text></svg>")
+    return "".join(parts)
+
+
+def highlighted_paragraphs(article: Article, cited: set[int]) -> str:
+    """The paragraphs holding cited sentences, each sentence numbered, cited ones marked."""
+    paragraphs = sorted({s.paragraph for s in article.sentences if s.idx in cited})
+    html = []
+    for p in paragraphs:
+        pieces = []
+        for s in (s for s in article.sentences if s.paragraph == p):
+            text = escape(s.text)
+            body = f"<mark>{text}</mark>" if s.idx in cited else text
+            pieces.append(f"<sup>[{s.idx}]</sup>{body}")
+        html.append(f"<div class='para'>{' '.join(pieces)}</div>")
+    return "".join(html)
+
+
+def _row(pred: dict[str, Any], article: Article | None) -> str:
+    ok = is_correct(pred) and (pred["evidence_hit"] or not pred["answerable"])
+    status = "good" if ok else "bad"
+    verdict = "right" if ok else "wrong"
+    golds = ", ".join(escape(g) for g in pred["answers"]) or "<i>(not in the article)</i>"
+    cited = {c["sentence"] for c in pred["citations"]}
+    context = highlighted_paragraphs(article, cited) if article is not None and cited else ""
+    return (
+        f"<div class='q {status}'><div><span class='tag {status}'>{verdict}</span>"
+        f"<b>{escape(pred['question'])}</b> <span class='muted'>({escape(pred['id'])})</span>"
+        f"</div><div>Answer: {escape(pred['answer'])}</div>"
+        f"<div class='muted'>Gold: {golds} · EM {fmt(pred['em'])} · F1 {fmt(pred['f1'])} · "
+        f"evidence hit {'yes' if pred['evidence_hit'] else 'no'} · "
+        f"{fmt(pred['latency_ms'])} ms</div>{context}</div>"
+    )
+
+
+def render_html(report: Report) -> str:
+    """The whole page as a string."""
+    m, c = report.metrics, report.config
+    rows = sorted(
+        report.predictions,
+        key=lambda p: (is_correct(p) and (p["evidence_hit"] or not p["answerable"]), p["id"]),
+    )
+    metrics = "".join(
+        f"<tr><td>{label}</td><td class='v'>{fmt(m.get(key))}</td></tr>"
+        for key, label in _SHOWN_METRICS
+    )
+    problems = "".join(f"<li>{escape(p)}</li>" for p in report.problems)
+    questions = "".join(_row(p, report.articles.get(p["article"])) for p in rows)
+    config = escape(", ".join(f"{k}={v}" for k, v in c.items() if k != "articles"))
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>Eval report: {escape(str(c.get('set', '')))}</title><style>{_CSS}</style>"
+        f"</head><body><h1>Eval report: {escape(str(c.get('set', '')))}</h1>"
+        f"<p class='muted'>{config}</p><h2>Metrics</h2><table class='metrics'>{metrics}</table>"
+        f"<h2>Latency</h2>{latency_histogram([p['latency_ms'] for p in report.predictions])}"
+        + (f"<h2>Problems</h2><ul>{problems}</ul>" if problems else "")
+        + f"<h2>Questions (failures first)</h2>{questions}</body></html>"
+    )

@@ -1,0 +1,175 @@
+"""Run an eval set through the same chain the CLI and app use, and score it.
+
+    report = run(Path("eval/sets/seed-article.jsonl"), settings=Settings())
+    report.metrics["hasans_f1"]; report.write(Path("eval-out"))
+
+Each article is indexed once per run. ``report.json`` has the contract shape
+``{"metrics", "config", "predictions": [{"id", "question", "answer", "abstained",
+"citations": [{"sentence", "start", "end", "text"}], "latency_ms", "em", "f1",
+"evidence_hit", …}], "problems"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eval.metrics import (
+    evidence_covered,
+    evidence_hit,
+    find_spans,
+    retrieval_hit,
+    score_answer,
+    supports,
+)
+from eval.scores import aggregate
+from eval.sets import EvalItem, EvalSet, read_jsonl
+from rag.article import article_from_text, load_source
+from rag.chain import Resources, ask, build_chain
+from rag.config import Settings
+from rag.errors import RagError
+from rag.types import Answer, Article
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (questions done, total)
+
+
+@dataclass
+class Report:
+    metrics: dict[str, Any]
+    config: dict[str, Any]
+    predictions: list[dict[str, Any]]
+    problems: list[str] = field(default_factory=list)
+    articles: dict[str, Article] = field(default_factory=dict, repr=False)  # for the HTML
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract shape; NaN metrics (an empty part) become null."""
+        return {
+            "metrics": {k: _finite_or_none(v) for k, v in self.metrics.items()},
+            "config": self.config,
+            "predictions": self.predictions,
+            "problems": self.problems,
+        }
+
+    def write(self, out_dir: Path) -> tuple[Path, Path]:
+        """Write report.json and the self-contained report.html into ``out_dir``."""
+        from eval.report import render_html
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        json_path, html_path = out_dir / "report.json", out_dir / "report.html"
+        json_path.write_text(
+            json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        html_path.write_text(render_html(self), encoding="utf-8")
+        return json_path, html_path
+
+
+def _finite_or_none(value: Any) -> Any:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def score_prediction(item: EvalItem, answer: Answer, article: Article) -> dict[str, Any]:
+    """The report row for one question: the answer, its citations and every per-item score."""
+    spans = find_spans(article.text, item.evidence) if item.answerable else []
+    cited = [((c.start, c.end), c.text) for c in answer.citations]
+    em, f1 = score_answer(answer.short, answer.abstained, item.answers, item.answerable)
+    by_number = {s.idx: (s.start, s.end) for s in article.sentences}
+    retrieved = [by_number[n] for n in answer.retrieved if n in by_number]
+    supporting = sum(
+        1 for span, text in cited if item.answerable and supports(span, text, spans, item.answers)
+    )
+    return {
+        "id": item.id,
+        "question": item.question,
+        "answer": answer.text,
+        "short_answer": answer.short,
+        "abstained": answer.abstained,
+        "citations": [asdict(c) for c in answer.citations],
+        "latency_ms": round(answer.timings.get("total", 0.0), 2),
+        "em": em,
+        "f1": round(f1, 4),
+        "evidence_hit": item.answerable and evidence_hit(cited, spans, item.answers),
+        "evidence_covered": item.answerable
+        and evidence_covered([s for s, _ in cited], spans, list(by_number.values())),
+        "hit_at_1": item.answerable and retrieval_hit(retrieved, spans, 1),
+        "hit_at_5": item.answerable and retrieval_hit(retrieved, spans, 5),
+        "supporting_citations": supporting,
+        "answerable": item.answerable,
+        "answers": list(item.answers),
+        "evidence": list(item.evidence),
+        "evidence_found": bool(spans) or not item.answerable,
+        "retrieved": answer.retrieved,
+        "confidence": round(answer.confidence, 4),
+        "article": item.article,
+    }
+
+
+def _load_article(key: str, eval_set: EvalSet, settings: Settings) -> Article:
+    if key in eval_set.articles:
+        return article_from_text(eval_set.articles[key], source=key)
+    return load_source(key, settings)
+
+
+def run(
+    eval_set: EvalSet | Path,
+    *,
+    settings: Settings,
+    article: Path | None = None,
+    on_progress: Progress | None = None,
+) -> Report:
+    """Answer every question of the set with the chain and score the answers."""
+    if isinstance(eval_set, Path):
+        eval_set = read_jsonl(eval_set, article)
+    problems = list(eval_set.problems)
+    resources = Resources(settings)
+    chains: dict[str, Any] = {}
+    articles: dict[str, Article] = {}
+    predictions: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    total = len(eval_set.items)
+    for done, item in enumerate(eval_set.items, start=1):
+        if item.article not in chains:
+            try:
+                articles[item.article] = _load_article(item.article, eval_set, settings)
+                chains[item.article] = build_chain(
+                    resources.index(articles[item.article]), resources
+                )
+            except RagError as exc:
+                chains[item.article] = None
+                problems.append(f"article {item.article}: {exc}")
+        chain = chains[item.article]
+        if chain is None:
+            problems.append(f"{item.id}: skipped, its article could not be loaded")
+        else:
+            try:
+                row = score_prediction(item, ask(chain, item.question), articles[item.article])
+            except RagError as exc:
+                problems.append(f"{item.id}: {exc}")
+            else:
+                if not row["evidence_found"]:
+                    problems.append(f"{item.id}: no evidence string occurs in the article")
+                predictions.append(row)
+        if on_progress:
+            on_progress(done, total)
+    config = {
+        "set": eval_set.name,
+        "backend": settings.backend,
+        "embedding_model": settings.embedding_model,
+        "top_k": settings.top_k,
+        "fusion": settings.fusion,
+        "dense_weight": settings.dense_weight,
+        "context_sentences": settings.context_sentences,
+        "abstain_threshold": settings.abstain_threshold,
+        "articles": sorted(articles),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    metrics = aggregate(predictions)
+    metrics["problems"] = len(problems)
+    return Report(metrics, config, predictions, problems, articles)

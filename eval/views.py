@@ -1,0 +1,67 @@
+"""Terminal output for `rag eval`: progress while running, metrics and comparisons after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eval.compare import compare, read_report
+from eval.report import fmt
+from eval.run import Report, run
+from eval.sets import read_jsonl, read_squad
+from rag.config import Settings
+
+
+def run_with_progress(
+    settings: Settings,
+    *,
+    eval_set: Path | None,
+    squad: Path | None,
+    article: Path | None,
+    max_articles: int | None,
+    progress_console: Console,
+) -> Report:
+    """Load the set (JSONL or SQuAD) and run it with a progress bar on ``progress_console``."""
+    loaded = read_squad(squad, max_articles) if squad else read_jsonl(eval_set, article)  # type: ignore[arg-type]
+    columns = (TextColumn("Evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=progress_console, transient=True) as progress:
+        task = progress.add_task("eval", total=len(loaded.items))
+        return run(
+            loaded,
+            settings=settings,
+            on_progress=lambda done, _total: progress.update(task, completed=done),
+        )
+
+
+def print_report(console: Console, report: Report) -> None:
+    """Metrics as a table, then each problem (bad line, missing evidence) on its own line."""
+    table = Table(title=f"eval: {report.config['set']} ({report.config['backend']})")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in report.metrics.items():
+        table.add_row(name, fmt(value))
+    console.print(table)
+    for problem in report.problems:
+        console.print(f"[yellow]problem:[/yellow] {escape(problem)}")
+
+
+def print_comparison(console: Console, a: Path, b: Path) -> None:
+    """Metrics of two reports side by side with the change, then the questions that flipped."""
+    result = compare(read_report(a), read_report(b))
+    table = Table(title="eval comparison")
+    for column, justify in (("metric", "left"), ("A", "right"), ("B", "right"), ("B - A", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for name, va, vb in result.metrics:
+        numeric = isinstance(va, int | float) and isinstance(vb, int | float)
+        delta = f"{vb - va:+.3f}" if numeric else ""
+        table.add_row(name, fmt(va), fmt(vb), delta)
+    console.print(f"A = {escape(str(a))}\nB = {escape(str(b))}")
+    console.print(table)
+    console.print(f"wrong -> right ({len(result.fixed)}): {', '.join(result.fixed) or '-'}")
+    console.print(f"right -> wrong ({len(result.broken)}): {', '.join(result.broken) or '-'}")
+    if result.only_a or result.only_b:
+        console.print(f"only in A: {len(result.only_a)}, only in B: {len(result.only_b)}")
