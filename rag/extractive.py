@@ -26,8 +26,12 @@ from rag.question import (
     Term,
     classify,
     content_terms,
+    counted_noun,
     fold,
+    is_title,
     normal_lemma,
+    question_nouns,
+    question_verbs,
 )
 from rag.types import Answer, Article, Citation, Passage
 
@@ -100,6 +104,51 @@ def _matched_tokens(terms: Sequence[Term], doc: Doc) -> dict[int, float]:
     return out
 
 
+_ANAPHORS = {"there", "he", "she", "they", "it", "his", "her", "their", "its", "this", "these"}
+
+
+def _refers_back(doc: Doc) -> bool:
+    """The sentence leans on the one before: a pronoun, "there", or an opening quote."""
+    return doc.text[:1] in _OPEN_QUOTES or any(t.lower_ in _ANAPHORS for t in doc)
+
+
+def _stems(words: set[str], size: int) -> set[str]:
+    return {w[:size] for w in words if len(w) >= size}
+
+
+def _has_focus(
+    candidate: Candidate,
+    qtype: QuestionType,
+    question: Doc,
+    sentence_doc: SentenceDoc,
+) -> bool:
+    """The cited sentences must hold the question's focus, or the answer is a lookalike.
+
+    - "how many/much X": the counted noun X ("cyclists", not "bicycles");
+    - when / day / amount / count without X, and who-questions: every verb the question
+      uses ("When did X *become* …": dates sit in many sentences), matched on 5-letter stems
+      so "operates" finds "operator";
+    - otherwise at least one of the question's common nouns, if it has any ("Who is the
+      *president* of Poland?" is not answered by a list of countries).
+    """
+    words: set[str] = set()
+    for n in candidate.sentences:
+        words |= {normal_lemma(t) for t in sentence_doc(n)}
+    counted = counted_noun(question)
+    if qtype.kind in ("count", "amount") and counted is not None:
+        return counted in words or counted[:6] in _stems(words, 6)
+    if qtype.kind in ("when", "day", "count", "amount", "who", "source"):
+        stems = _stems(words, 5)
+        if not all(v in words or v[:5] in stems for v in question_verbs(question)):
+            return False
+    if qtype.kind in ("who", "source", "describe", "identity", "count", "amount"):
+        # "What is the *population* …": for what-questions the first noun is the focus.
+        nouns = question_nouns(question, drop_type_noun=qtype.kind != "describe")
+        stems = _stems(words, 6)
+        return not nouns or any(n in words or n[:6] in stems for n in nouns)
+    return True
+
+
 def _grounded(candidate: Candidate, terms: Sequence[Term], sentence_doc: SentenceDoc) -> bool:
     """The cited sentences name every proper name the question uses.
 
@@ -108,7 +157,13 @@ def _grounded(candidate: Candidate, terms: Sequence[Term], sentence_doc: Sentenc
     set but abstained on 5 of 45 answerable paraphrases: "given" for "in aid from".)
     """
     words: set[str] = set()
+    # The sentence before counts too: "…on Quay Street. Marta Lindqvist, who has run a bakery
+    # there since 2009, …" answers "Who runs a bakery on Quay Street?".
+    around = set(candidate.sentences)
     for n in candidate.sentences:
+        if n > 1 and _refers_back(sentence_doc(n)):
+            around.add(n - 1)
+    for n in sorted(around):
         for t in sentence_doc(n):
             words |= {normal_lemma(t), fold(t.text).replace(".", "")}
     needed = [t for t in terms if t.is_name]
@@ -209,11 +264,44 @@ def _entity_candidates(
     return out
 
 
+_SAY_VERBS = {
+    "say",
+    "tell",
+    "add",
+    "continue",
+    "ask",
+    "write",
+    "warn",
+    "argue",
+    "explain",
+    "insist",
+}
+_OPEN_QUOTES = "“\"'‘"
+_CLOSE_QUOTES = "”\"'’"
+
+
+def _speaker(doc: Doc) -> Span | None:
+    """The named person who says something in the sentence ("…,” Eriksen said.), if any."""
+    for token in doc:
+        if token.lemma_ in _SAY_VERBS:
+            for child in token.children:
+                if child.dep_ == "nsubj" and child.ent_type_ == "PERSON":
+                    return next(e for e in doc.ents if e.start <= child.i < e.end)
+    return None
+
+
 def _speaker_candidates(
     terms: Sequence[Term], doc: Doc, number: int, base: float, sentence_doc: SentenceDoc
 ) -> list[Candidate]:
-    """'…,' he continued -> the person named in the sentences just before."""
+    """'…,' he continued -> the person named in the sentences just before; a bare quote
+    ('“I know …”') -> the speaker named in the quote just before it ('“…,” Solvang said.')."""
     out = []
+    if doc.text[:1] in _OPEN_QUOTES and _speaker(doc) is None and number > 1:
+        previous = sentence_doc(number - 1)
+        speaker = _speaker(previous)
+        if speaker is not None and any(ch in previous.text for ch in _CLOSE_QUOTES):
+            bonus = 0.15 + _closeness(doc[0], _matched_tokens(terms, doc))
+            out.append(Candidate(speaker.text, (number, number - 1), base + bonus))
     for token in doc:
         if token.lower_ in _PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
             for back in range(number - 1, max(0, number - 4), -1):
@@ -227,10 +315,32 @@ def _speaker_candidates(
     return out
 
 
+def subject_phrase(head: Token) -> Span:
+    """The words that name a verb's subject.
+
+    A proper-noun subject is its name alone, less leading titles ("Councillor Arne Dahl of
+    the opposition Green Party" -> "Arne Dahl"); a common noun keeps its whole phrase
+    ("Some critics").
+    """
+    doc = head.doc
+    if head.pos_ != "PROPN":
+        return doc[head.left_edge.i : head.right_edge.i + 1]
+    first = head.i
+    while (
+        first > 0
+        and doc[first - 1].dep_ in ("compound", "flat")
+        and doc[first - 1].head.i in range(first, head.i + 1)
+    ):
+        first -= 1
+    while first < head.i and is_title(doc[first].lower_):
+        first += 1
+    return doc[first : head.i + 1]
+
+
 def _subject_candidates(
     terms: Sequence[Term], doc: Doc, number: int, base: float
 ) -> list[Candidate]:
-    """The subject phrase of a verb the question names ("Some critics fear …")."""
+    """The subject of a verb the question names ("Some critics fear …")."""
     matched = _matched_tokens(terms, doc)
     out = []
     for i, weight in matched.items():
@@ -239,7 +349,7 @@ def _subject_candidates(
             continue
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in _PRONOUNS:
-                span = doc[child.left_edge.i : child.right_edge.i + 1]
+                span = subject_phrase(child)
                 is_noun_phrase = any(t.pos_ in ("NOUN", "PROPN") for t in span)
                 # "The mayor, Ada Holm," -> the entity candidate "Ada Holm" answers instead.
                 names_someone = any(t.ent_type_ in PEOPLE for t in span)
@@ -339,7 +449,11 @@ def answer_question(
             candidates += _subject_candidates(terms, doc, n, sup)
 
     best_p, best_doc = scored[0][1], scored[0][2]
-    candidates = [c for c in candidates if _grounded(c, terms, sentence_doc)]
+    candidates = [
+        c
+        for c in candidates
+        if _grounded(c, terms, sentence_doc) and _has_focus(c, qtype, question, sentence_doc)
+    ]
     if qtype.labels and not candidates:
         # A "how many / when / who" question whose evidence holds no such span is unanswered.
         return Answer(NO_ANSWER, True, [], closest=closest, confidence=best_support)
@@ -348,8 +462,10 @@ def answer_question(
         short, cited = top.text, top.sentences
     elif qtype.kind == "yesno":
         short, cited = _yes_no(best_doc), (best_p.sentence.idx,)
-    else:
+    elif _has_focus(Candidate("", (best_p.sentence.idx,), 0.0), qtype, question, sentence_doc):
         short, cited = best_clause(best_p.sentence.text, terms), (best_p.sentence.idx,)
+    else:
+        return Answer(NO_ANSWER, True, [], closest=closest, confidence=best_support)
 
     citations = [Citation.of(article.sentence(n)) for n in sorted(set(cited))]
     markers = "".join(f"[{c.sentence}]" for c in citations)

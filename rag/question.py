@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 PEOPLE = ("PERSON", "ORG", "GPE", "NORP")
+_QUANTITY = ("QUANTITY", "CARDINAL", "PERCENT")
 _TYPED_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     # "which/what <noun>" -> (kind, entity labels)
     "day": ("day", ("DATE",)),
@@ -49,6 +50,21 @@ _TYPED_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "outlet": ("source", ("ORG", "PERSON")),
     "publication": ("source", ("ORG", "PERSON")),
     "treaty": ("what", ("LAW", "ORG", "WORK_OF_ART")),
+    "firm": ("who", ("ORG",)),
+    "business": ("who", ("ORG",)),
+    "operator": ("who", ("ORG",)),
+    "party": ("who", ("ORG", "NORP")),
+    "team": ("who", ("ORG",)),
+    "share": ("amount", ("PERCENT", "CARDINAL")),
+    "proportion": ("amount", ("PERCENT", "CARDINAL")),
+    "fraction": ("amount", ("PERCENT", "CARDINAL")),
+    "width": ("amount", _QUANTITY),
+    "length": ("amount", _QUANTITY),
+    "height": ("amount", _QUANTITY),
+    "weight": ("amount", _QUANTITY),
+    "speed": ("amount", _QUANTITY),
+    "distance": ("amount", _QUANTITY),
+    "nationality": ("who", ("NORP",)),
     "percentage": ("amount", ("PERCENT",)),
     "percent": ("amount", ("PERCENT",)),
     "price": ("amount", ("MONEY",)),
@@ -59,12 +75,19 @@ _TITLES = {
     "leader", "director", "chancellor", "governor", "mayor", "senator", "king", "queen",
     "ceo", "chairman", "chair", "head", "commander", "ambassador", "editor", "prime",
 }  # fmt: skip
+_PERSON_NOUNS = {
+    "councillor", "councilor", "engineer", "owner", "spokesperson", "officer", "politician",
+    "lawmaker", "reporter", "journalist", "judge", "player", "coach", "founder", "manager",
+}  # fmt: skip
 _AUX_START = {
     "is", "are", "was", "were", "do", "does", "did", "has", "have", "had",
     "can", "could", "will", "would", "should", "shall", "may", "might", "must",
 }  # fmt: skip
 QUESTION_WORDS = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
-_WEAK_LEMMAS = {"do", "be", "have", "say", "tell", "make", "happen", "get", "go", "accord"}
+_WEAK_LEMMAS = {
+    "do", "be", "have", "make", "happen", "get", "go", "accord",
+    "say", "tell", "speak", "talk", "state", "report", "announce", "add", "claim",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,41 +105,117 @@ class Term:
     pos: str = ""  # coarse part of speech (VERB, NOUN, PROPN, …)
 
 
+_SIZE = r"(heavy|wide|long|tall|high|big|large|deep|far|fast|thick)"
+_DURATION = ("TIME", "DATE", "QUANTITY", "CARDINAL")
+
+
 def classify(question: Doc) -> QuestionType:
-    """The answer type a question expects, from its wh-word and the noun it governs."""
+    """The answer type a question expects, from its leading wh-word and what it governs.
+
+    The wh-word that opens the question decides: "What was Biden calling for when he…" is a
+    what-question, not a when-question.
+    """
     words = [t.lower_ for t in question if not t.is_punct]
     if not words:
         return QuestionType("describe", ())
     text = " ".join(words)
     if words[0] in _AUX_START and not any(w in QUESTION_WORDS for w in words[:3]):
         return QuestionType("yesno", ())
-    if re.search(r"\bhow (many|much of)\b", text) or re.search(r"\bwhat number\b", text):
+    if re.search(r"\baccording to (whom|who|what)\b", text):
+        return QuestionType("source", ("ORG", "PERSON"))
+    first = next((i for i, w in enumerate(words) if w in QUESTION_WORDS), None)
+    if first is None:
+        return QuestionType("describe", ())
+    asked = " ".join(words[first:])  # "by how much did …" -> "how much did …"
+    if re.match(r"how (many|much of)\b|what number\b", asked):
         return QuestionType("count", ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"))
-    if re.search(r"\bhow much\b", text):
+    if re.match(r"how long (is|are|was|were)\b", asked):  # a length, not a duration
+        return QuestionType("amount", ("QUANTITY",))
+    if re.match(r"how much (time|longer)\b|how (long|often|soon)\b", asked):
+        return QuestionType("amount", _DURATION)
+    if re.match(r"how much\b", asked):
+        if re.search(r"\b(times?|minutes?|hours?|days?|weeks?|delays?|waits?)\b", asked):
+            return QuestionType("amount", ("TIME", "QUANTITY", "DATE", "CARDINAL"))
         return QuestionType("amount", ("MONEY", "QUANTITY", "PERCENT", "CARDINAL"))
-    if re.search(r"\bhow old\b", text):
+    if re.match(r"how old\b", asked):
         return QuestionType("amount", ("CARDINAL", "QUANTITY"))
-    if re.search(r"\bhow long\b", text):
-        return QuestionType("amount", ("DATE", "TIME", "QUANTITY"))
-    match = re.search(r"\b(which|what)\s+(\w+)(?:\s+(\w+))?", text)
+    if re.match(rf"how {_SIZE}\b", asked):
+        return QuestionType("amount", ("QUANTITY",))
+    match = re.match(r"(which|what)\s+(\w+)(?:\s+(\w+))?", asked)
     if match:
         for noun in (match.group(3), match.group(2)):  # "which news agency" -> agency
             if noun in _TYPED_NOUNS:
                 kind, labels = _TYPED_NOUNS[noun]
                 return QuestionType(kind, labels)
-    if re.search(r"\baccording to (whom|who|what)\b", text):
-        return QuestionType("source", ("ORG", "PERSON"))
-    if re.search(r"\b(when|what time)\b", text):
+            if noun in _TITLES or noun in _PERSON_NOUNS:  # "which councillor", "what official"
+                return QuestionType("who", ("PERSON", "ORG"))  # spaCy calls some people ORG
+    if re.match(r"(when|what time)\b", asked):
         return QuestionType("when", ("DATE", "TIME"))
-    if re.search(r"\bwhere\b", text):
+    if re.match(r"where\b", asked):
         return QuestionType("where", ("GPE", "LOC", "FAC", "ORG"))
     tail = [t for t in question if not t.is_punct and not t.is_stop and t.lower_ not in ("who",)]
     is_name = tail and all(t.pos_ == "PROPN" and t.lower_ not in _TITLES for t in tail)
-    if re.match(r"who (is|was) ", text) and is_name:
+    if re.match(r"who (is|was) ", asked) and is_name:
         return QuestionType("identity", ())  # "who is Peskov?" -> his title in the article
-    if re.search(r"\b(who|whom|whose)\b", text):
+    if re.match(r"(who|whom|whose)\b", asked):
         return QuestionType("who", PEOPLE)
     return QuestionType("describe", ())
+
+
+_UNITS = {"time", "money", "longer", "more", "percent", "euros", "dollars"}
+
+
+def is_title(word: str) -> bool:
+    """A word that titles a person ("councillor", "minister") rather than naming them."""
+    return word.lower() in _TITLES or word.lower() in _PERSON_NOUNS
+
+
+def question_verbs(question: Doc) -> list[str]:
+    """Lemmas of the question's own verbs (stop words included: "become"), say-verbs and
+    light verbs left out.
+
+    "When did Stoltenberg become Secretary-General?" -> ["become"]
+    """
+    return [
+        normal_lemma(t)
+        for t in question
+        if t.pos_ == "VERB" and normal_lemma(t) not in _WEAK_LEMMAS
+    ]
+
+
+def question_nouns(question: Doc, *, drop_type_noun: bool = True) -> list[str]:
+    """Lemmas of the question's common nouns, less (by default) the noun that names the
+    answer's type ("which *party* …", "which French *official* …").
+
+    "Who is the president of Poland?" -> ["president"]
+    """
+    typed = set()  # the first noun after which/what/how many: "which French official"
+    for t in question:
+        if drop_type_noun and t.lower_ in ("which", "what", "many", "much"):
+            noun = next((u for u in question[t.i + 1 : t.i + 4] if u.pos_ == "NOUN"), None)
+            if noun is not None:
+                typed.add(noun.i)
+    return [
+        normal_lemma(t)
+        for t in question
+        if t.pos_ == "NOUN" and t.i not in typed and t.lower_ not in _UNITS
+    ]
+
+
+def counted_noun(question: Doc) -> str | None:
+    """The noun a "how many/how much X" question counts, as a folded lemma, else None.
+
+    "How many Russian soldiers have died?" -> "soldier"; "How much did it cost?" -> None.
+    """
+    words = [t for t in question if not t.is_punct]
+    for i in range(len(words) - 1):
+        if words[i].lower_ == "how" and words[i + 1].lower_ in ("many", "much"):
+            for t in words[i + 2 : i + 6]:
+                if t.pos_ in ("NOUN", "PROPN"):
+                    return None if t.lower_ in _UNITS else normal_lemma(t)
+                if t.pos_ in ("AUX", "VERB"):
+                    return None
+    return None
 
 
 def fold(text: str) -> str:

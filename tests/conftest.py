@@ -111,3 +111,12 @@ def free_port() -> Iterator[int]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     yield port
+
+
+@pytest.fixture(scope="session")
+def harbour_chain(seed_resources):  # type: ignore[no-untyped-def]
+    """The chain over the second shipped article (eval/articles/harbour-bridge.txt)."""
+    from rag.chain import build_chain
+
+    article = load_source(str(ROOT / "eval" / "articles" / "harbour-bridge.txt"), Settings())
+    return build_chain(seed_resources.index(article), seed_resources)

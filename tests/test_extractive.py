@@ -76,3 +76,45 @@ def test_citations_point_into_the_article(seed_chain, seed_article) -> None:  # 
 def test_tempting_questions_the_article_cannot_answer(seed_chain, question: str) -> None:  # type: ignore[no-untyped-def]
     answer = ask(seed_chain, question)
     assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "short", "cited"),
+    [
+        # a bare quote's speaker is named in the quote just before it
+        ("Who said the detour has tested everyone's patience?", "Ingrid Solvang", [5, 6]),
+        # "…on Quay Street. Marta Lindqvist, who has run a bakery there…"
+        ("Who runs a bakery on Quay Street?", "Marta Lindqvist", [15]),
+        ("How heavy can trucks on the bridge be?", "40 tonnes", [10]),
+        ("How wide is the new cycle lane?", "3.5 metres", [21]),
+        ("By how much did emergency response times rise?", "six minutes", [23]),
+        ("Which councillor voted against the final payment?", "Arne Dahl", [18]),
+    ],
+)
+def test_second_article(harbour_chain, question: str, short: str, cited: list[int]) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(harbour_chain, question)
+    assert (answer.short, [c.sentence for c in answer.citations]) == (short, cited)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many cyclists cross the bay each day?",  # "bicycles" is not "cyclists"
+        "How much does a ferry ticket cost?",
+        "What is the population of Halden Bay?",
+        "How long is the Harbour Bridge?",  # no length anywhere
+    ],
+)
+def test_second_article_tempting_unanswerables(harbour_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert ask(harbour_chain, question).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did Jens Stoltenberg become NATO Secretary-General?",  # no "become"
+        "Who is the president of Poland?",  # no "president" by the country list
+    ],
+)
+def test_focus_words_must_be_cited(seed_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert ask(seed_chain, question).abstained
