@@ -32,7 +32,9 @@ from rag.question import (
     normal_lemma,
     question_nouns,
     question_verbs,
+    stem,
 )
+from rag.roles import SAY_VERBS, role_answer
 from rag.types import Answer, Article, Citation, Passage
 
 NO_ANSWER = "The article doesn't say."
@@ -104,6 +106,7 @@ def _matched_tokens(terms: Sequence[Term], doc: Doc) -> dict[int, float]:
     return out
 
 
+_PLACE_PREPOSITIONS = {"in", "at", "inside", "near", "on", "outside", "across"}
 _ANAPHORS = {"there", "he", "she", "they", "it", "his", "her", "their", "its", "this", "these"}
 
 
@@ -112,8 +115,9 @@ def _refers_back(doc: Doc) -> bool:
     return doc.text[:1] in _OPEN_QUOTES or any(t.lower_ in _ANAPHORS for t in doc)
 
 
-def _stems(words: set[str], size: int) -> set[str]:
-    return {w[:size] for w in words if len(w) >= size}
+def _covers(words: set[str], stems: set[str], wanted: str) -> bool:
+    """``wanted`` (a lemma) is among ``words`` (lemmas) or ``stems`` (their Snowball stems)."""
+    return wanted in words or stem(wanted) in stems
 
 
 def _has_focus(
@@ -126,26 +130,25 @@ def _has_focus(
 
     - "how many/much X": the counted noun X ("cyclists", not "bicycles");
     - when / day / amount / count without X, and who-questions: every verb the question
-      uses ("When did X *become* …": dates sit in many sentences), matched on 5-letter stems
-      so "operates" finds "operator";
+      uses ("When did X *become* …": dates sit in many sentences);
     - otherwise at least one of the question's common nouns, if it has any ("Who is the
       *president* of Poland?" is not answered by a list of countries).
+    Words match by lemma or Snowball stem ("operates" finds "operator").
     """
     words: set[str] = set()
     for n in candidate.sentences:
         words |= {normal_lemma(t) for t in sentence_doc(n)}
+    stems = {stem(w) for w in words}
     counted = counted_noun(question)
     if qtype.kind in ("count", "amount") and counted is not None:
-        return counted in words or counted[:6] in _stems(words, 6)
-    if qtype.kind in ("when", "day", "count", "amount", "who", "source"):
-        stems = _stems(words, 5)
-        if not all(v in words or v[:5] in stems for v in question_verbs(question)):
-            return False
+        return _covers(words, stems, counted)
+    verbs_asked = qtype.kind in ("when", "day", "count", "amount", "who", "source", "yesno")
+    if verbs_asked and not all(_covers(words, stems, v) for v in question_verbs(question)):
+        return False
     if qtype.kind in ("who", "source", "describe", "identity", "count", "amount"):
         # "What is the *population* …": for what-questions the first noun is the focus.
         nouns = question_nouns(question, drop_type_noun=qtype.kind != "describe")
-        stems = _stems(words, 6)
-        return not nouns or any(n in words or n[:6] in stems for n in nouns)
+        return not nouns or any(_covers(words, stems, n) for n in nouns)
     return True
 
 
@@ -259,23 +262,13 @@ def _entity_candidates(
             score += 0.35 if qtype.kind == "source" else -0.45
         if qtype.kind == "day" and _WEEKDAYS.search(span.text):
             score += 0.3
+        if qtype.kind == "where" and root.head.lower_ in _PLACE_PREPOSITIONS:
+            score += 0.15  # "negotiated in Congress" over "aid to Ukraine"
         text = re.sub(r"[’']s$", "", span.text).strip()
         out.append(Candidate(text, (number,), score))
     return out
 
 
-_SAY_VERBS = {
-    "say",
-    "tell",
-    "add",
-    "continue",
-    "ask",
-    "write",
-    "warn",
-    "argue",
-    "explain",
-    "insist",
-}
 _OPEN_QUOTES = "“\"'‘"
 _CLOSE_QUOTES = "”\"'’"
 
@@ -283,7 +276,7 @@ _CLOSE_QUOTES = "”\"'’"
 def _speaker(doc: Doc) -> Span | None:
     """The named person who says something in the sentence ("…,” Eriksen said.), if any."""
     for token in doc:
-        if token.lemma_ in _SAY_VERBS:
+        if token.lemma_ in SAY_VERBS:
             for child in token.children:
                 if child.dep_ == "nsubj" and child.ent_type_ == "PERSON":
                     return next(e for e in doc.ents if e.start <= child.i < e.end)
@@ -460,17 +453,23 @@ def answer_question(
     if candidates:
         top = max(candidates, key=lambda c: c.score)
         short, cited = top.text, top.sentences
-    elif qtype.kind == "yesno":
+    elif qtype.kind == "yesno" and _has_focus(
+        Candidate("", (best_p.sentence.idx,), 0.0), qtype, question, sentence_doc
+    ):
         short, cited = _yes_no(best_doc), (best_p.sentence.idx,)
-    elif _has_focus(Candidate("", (best_p.sentence.idx,), 0.0), qtype, question, sentence_doc):
+    elif qtype.kind == "yesno":  # the sentence is on topic but does not say yes or no
         short, cited = best_clause(best_p.sentence.text, terms), (best_p.sentence.idx,)
+    elif _has_focus(Candidate("", (best_p.sentence.idx,), 0.0), qtype, question, sentence_doc):
+        role = role_answer(question, best_doc) if qtype.kind == "describe" else None
+        short = role or best_clause(best_p.sentence.text, terms)
+        cited = (best_p.sentence.idx,)
     else:
         return Answer(NO_ANSWER, True, [], closest=closest, confidence=best_support)
 
     citations = [Citation.of(article.sentence(n)) for n in sorted(set(cited))]
     markers = "".join(f"[{c.sentence}]" for c in citations)
     text = f"{short} {markers}"
-    if qtype.kind == "yesno":
+    if short in ("Yes", "No"):
         text = f"{short}: {best_clause(best_p.sentence.text, terms)} {markers}"
     return Answer(
         text=text,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -163,6 +165,22 @@ def classify(question: Doc) -> QuestionType:
 
 
 _UNITS = {"time", "money", "longer", "more", "percent", "euros", "dollars"}
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    """Snowball stem, so "warning"/"warned" and "operates"/"operator" meet.
+
+    >>> stem("warning") == stem("warned"), stem("operator") == stem("operates")
+    (True, True)
+    """
+    return str(_stemmer().stemWord(word))
 
 
 def is_title(word: str) -> bool:
