@@ -95,7 +95,7 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
     retriever = HybridRetriever(
         index=index,
         embedder=resources.embedder,
-        k=settings.top_k,
+        k=settings.top_k + 5,  # a few spare for typed questions (rag/extractive.py)
         fusion=settings.fusion,
         dense_weight=settings.dense_weight,
         rrf_k=settings.rrf_k,
@@ -116,6 +116,7 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
             index.article,
             lookup,
             threshold=settings.abstain_threshold,
+            top_k=settings.top_k,
         )
         result.retrieved = [p.sentence.idx for p in passages]
         result.timings["retrieve"] = inputs["ms"]

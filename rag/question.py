@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 
 PEOPLE = ("PERSON", "ORG", "GPE", "NORP")
 _QUANTITY = ("QUANTITY", "CARDINAL", "PERCENT")
+_ORG = ("ORG", "PERSON")  # spaCy tags many unfamiliar company names PERSON ("Fjordlink")
 _TYPED_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     # "which/what <noun>" -> (kind, entity labels)
     "day": ("day", ("DATE",)),
@@ -39,10 +40,10 @@ _TYPED_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "minister": ("who", ("PERSON",)),
     "spokesman": ("who", ("PERSON",)),
     "spokeswoman": ("who", ("PERSON",)),
-    "organization": ("who", ("ORG",)),
-    "organisation": ("who", ("ORG",)),
+    "organization": ("who", _ORG),
+    "organisation": ("who", _ORG),
     "alliance": ("who", ("ORG",)),
-    "company": ("who", ("ORG",)),
+    "company": ("who", _ORG),
     "group": ("who", ("ORG", "NORP")),
     "agency": ("source", ("ORG", "PERSON")),
     "newspaper": ("source", ("ORG", "PERSON")),
@@ -52,9 +53,9 @@ _TYPED_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "outlet": ("source", ("ORG", "PERSON")),
     "publication": ("source", ("ORG", "PERSON")),
     "treaty": ("what", ("LAW", "ORG", "WORK_OF_ART")),
-    "firm": ("who", ("ORG",)),
-    "business": ("who", ("ORG",)),
-    "operator": ("who", ("ORG",)),
+    "firm": ("who", _ORG),
+    "business": ("who", _ORG),
+    "operator": ("who", _ORG),
     "party": ("who", ("ORG", "NORP")),
     "team": ("who", ("ORG",)),
     "share": ("amount", ("PERCENT", "CARDINAL")),

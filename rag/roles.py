@@ -24,7 +24,7 @@ _SUBJECT = ("nsubj", "csubj")
 _OBJECT = ("dobj", "attr", "oprd")
 _CLAUSE = ("ccomp", "xcomp")
 _TRIM = ("relcl", "acl", "advcl", "appos", "punct", "cc", "conj")
-_REASON_MARKS = {"because", "as", "since", "after", "due", "so"}
+_REASON_MARKS = {"because", "as", "since", "after", "due", "so", "when"}
 _QUOTES = "“”\"'‘’ ,.;:"
 
 
