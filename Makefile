@@ -1,5 +1,5 @@
 # make run   - set up .venv and chat (in the terminal) about the seed article
-# make test  - set up .venv and run the whole test suite (what CI runs)
+# make test  - set up .venv, run the test suite, then the eval gate (what CI runs)
 # make bench - speed numbers: import, index cold/warm/re-open, answer latency
 
 PYTHON ?= python3
@@ -30,6 +30,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	$(BIN)/python -m eval.gate
 
 bench: $(STAMP)
 	$(BIN)/python eval/bench.py --article $(ARTICLE) --questions eval/sets/seed-article.jsonl

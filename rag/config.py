@@ -54,7 +54,10 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(64, ge=1, le=5000)
 
     # Answering. Below this support score the answerer says the article doesn't say.
-    abstain_threshold: float = Field(0.34, ge=0.0, le=1.0)
+    # `python -m eval.sweep` over both shipped sets: overall F1 peaks on both for 0.34-0.45
+    # (seed 0.852, harbour 0.864); below, tempting questions get answers; from 0.5, true
+    # answers are withheld (false abstention 0.044 -> 0.067 / 0.024 -> 0.073). Middle: 0.40.
+    abstain_threshold: float = Field(0.40, ge=0.0, le=1.0)
 
     # Loading articles.
     fetch_timeout_s: float = Field(10.0, gt=0)

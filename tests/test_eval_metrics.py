@@ -143,8 +143,9 @@ def test_is_correct() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
+    import eval.gate
     import eval.metrics
     import eval.scores
 
-    for module in (eval.metrics, eval.scores):
+    for module in (eval.metrics, eval.scores, eval.gate):
         assert doctest.testmod(module).failed == 0
