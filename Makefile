@@ -1,5 +1,7 @@
-# make run   - set up .venv and chat (in the terminal) about the seed article
-# make test  - set up .venv, run the test suite, then the eval gate (what CI runs)
+# make run   - set up .venv and open the web chat about the seed article (http://127.0.0.1:7860)
+# make chat  - the same chat in the terminal
+# make test  - set up .venv (and Debian chromium for the browser tests), run the test suite,
+#              then the eval gate (what CI runs)
 # make bench - speed numbers: import, index cold/warm/re-open, answer latency
 
 PYTHON ?= python3
@@ -13,7 +15,10 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench lint clean
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run chat test bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,20 +30,29 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# Debian's browser for the Playwright tests; never a downloaded one.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+
 run: $(STAMP)
+	RAG_START_ARTICLE=$(ARTICLE) $(BIN)/python app.py
+
+chat: $(STAMP)
 	$(BIN)/rag chat $(ARTICLE)
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m eval.gate
 
 bench: $(STAMP)
 	$(BIN)/python eval/bench.py --article $(ARTICLE) --questions eval/sets/seed-article.jsonl
+	$(BIN)/python -m eval.app_bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check rag tests eval
-	$(BIN)/ruff format --check rag tests eval
-	$(BIN)/mypy rag eval
+	$(BIN)/ruff check app.py rag tests eval
+	$(BIN)/ruff format --check app.py rag tests eval
+	$(BIN)/mypy app.py rag eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

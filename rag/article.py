@@ -119,25 +119,27 @@ def _sniff_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def load_path(path: Path, settings: Settings) -> Article:
-    """Article from a .txt, .md or .html file."""
+def load_path(path: Path, settings: Settings, *, label: str | None = None) -> Article:
+    """Article from a .txt, .md or .html file; ``label`` names it in messages (an upload's
+    own file name rather than the server's temporary path)."""
+    name = label or str(path)
     if not path.exists():
-        raise ArticleError(f"File not found: {path}")
+        raise ArticleError(f"File not found: {name}")
     if path.is_dir():
-        raise ArticleError(f"{path} is a folder; give the path of an article file.")
+        raise ArticleError(f"{name} is a folder; give the path of an article file.")
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
-        raise ArticleError(f"{path} has an unsupported type ({suffix}). Use .txt, .md or .html.")
+        raise ArticleError(f"{name} has an unsupported type ({suffix}). Use .txt, .md or .html.")
     size = path.stat().st_size
     if size > settings.max_fetch_bytes * 10:
-        raise ArticleError(f"{path} is {size / 1e6:.1f} MB; that is too large for an article.")
+        raise ArticleError(f"{name} is {size / 1e6:.1f} MB; that is too large for an article.")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ArticleError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+        raise ArticleError(f"Could not read {name}: {exc.strerror or exc}.") from exc
     return article_from_bytes(
         data,
-        source=str(path),
+        source=name,
         is_html=suffix in HTML_SUFFIXES,
         max_chars=settings.max_article_chars,
     )

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         False  # loopback/private/link-local/metadata hosts refused unless set
     )
 
+    # Web app. host/port unset: Gradio's own GRADIO_SERVER_NAME/PORT, else 127.0.0.1:7860.
+    host: str | None = None
+    port: int | None = Field(None, ge=1, le=65535)
+    start_article: str | None = None  # path or URL opened at start; None: the seed article
+    max_upload_bytes: int = Field(5_000_000, ge=1)  # an uploaded file above this is refused
+
     @classmethod
     def settings_customise_sources(
         cls,

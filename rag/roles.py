@@ -54,7 +54,7 @@ def clause(head: Token) -> Span:
     """A complement clause without its "that" and outer quotes."""
     doc = head.doc
     start = head.left_edge.i
-    while start < head.i and (doc[start].dep_ == "mark" or doc[start].text in _QUOTES):
+    while start < head.i and (doc[start].lower_ == "that" or doc[start].text in _QUOTES):
         start += 1
     return doc[start : head.right_edge.i + 1]
 
@@ -92,11 +92,18 @@ def role_answer(question: Doc, sentence: Doc) -> str | None:
             wanted = ("nsubjpass", *_OBJECT) if is_passive else _OBJECT
         else:
             continue
+        is_said = normal_lemma(verb) in SAY_VERBS
+        asks_all_said = not any(c.dep_ in _CLAUSE for c in qverb.children)
+        if is_said and asks_all_said and role in (*_OBJECT, "dative"):
+            # What was said is the complement clause; "told reporters" names the listener.
+            for c in children:
+                if c.dep_ in _CLAUSE and (said := _strip(clause(c))):
+                    return said
         asked_words = {t.lower_ for t in question}
         for c in children:
             if c.dep_ in wanted and c.lower_ not in asked_words:
                 return _strip(noun_phrase(c))
-        if normal_lemma(verb) in SAY_VERBS or role in ("dobj", "dative"):
+        if is_said or role in ("dobj", "dative"):
             for c in children:
                 if c.dep_ in _CLAUSE:
                     return _strip(clause(c))

@@ -120,3 +120,26 @@ def harbour_chain(seed_resources):  # type: ignore[no-untyped-def]
 
     article = load_source(str(ROOT / "eval" / "articles" / "harbour-bridge.txt"), Settings())
     return build_chain(seed_resources.index(article), seed_resources)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app (app.py's build) on a free 127.0.0.1 port, stopped after the session."""
+    from app import build
+    from rag.webapp import launch_options
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo = build(Settings(data_dir=tmp_path_factory.mktemp("app-data")))
+    demo.launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        **launch_options(),
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()

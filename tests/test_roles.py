@@ -27,6 +27,16 @@ from rag.roles import role_answer
             "The old piers were sound in the middle but weak at the joints",
         ),
         (
+            "What did Solvang say?",
+            "Repairs cost 41 million kroner, engineer Ingrid Solvang told reporters.",
+            "Repairs cost 41 million kroner",
+        ),
+        (
+            "What did Peskov say?",
+            "Peskov added that if soldiers were sent, “we need to speak of war.”",
+            "if soldiers were sent, “we need to speak of war",
+        ),
+        (
             "Why has the counteroffensive stalled?",
             "The counteroffensive has stalled as thousands of soldiers have died.",
             "as thousands of soldiers have died",

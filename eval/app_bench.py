@@ -1,0 +1,113 @@
+"""The web app as a person meets it: cold start to first answer, and answer latency through
+gradio_client. Prints a table and writes JSON.
+
+    python -m eval.app_bench [--questions eval/sets/seed-article.jsonl] [--n 20] [--out FILE]
+
+Cold start: from launching `python app.py` (new process, empty data folder, so models load
+and the seed article is embedded) until the first /ask reply arrives. Latency: n questions
+from the set, each asked once through /ask after that first one, timed at the client
+(HTTP and queue included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def wait_for_url(proc: subprocess.Popen[str], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "Running on local URL" in line:
+            return
+        if time.monotonic() > deadline:
+            break
+    raise SystemExit(f"app did not start within {timeout_s:.0f} s")
+
+
+def measure(questions: list[str]) -> dict[str, float]:
+    from gradio_client import Client
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "RAG_PORT": str(port), "RAG_DATA_DIR": data}
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            wait_for_url(proc, 120)
+            client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+            seed = (ROOT / "eval" / "articles" / "seed-article.txt").read_text("utf-8")
+            article_id = client.predict(seed, api_name="/load_article")["article_id"]
+            client.predict(article_id, questions[0], [], api_name="/ask")
+            cold = time.perf_counter() - started
+            latencies = []
+            for q in questions[1:]:
+                t0 = time.perf_counter()
+                client.predict(article_id, q, [], api_name="/ask")
+                latencies.append((time.perf_counter() - t0) * 1000)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return {
+        "cold_start_to_first_answer_s": cold,
+        "client_p50_ms": statistics.median(latencies),
+        "client_p95_ms": percentile(latencies, 0.95),
+        "client_max_ms": max(latencies),
+        "questions": len(latencies),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", default=str(ROOT / "eval/sets/seed-article.jsonl"))
+    parser.add_argument("--n", type=int, default=20)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    lines = Path(args.questions).read_text("utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines if line.strip()][: args.n + 1]
+    result = measure(questions)
+    table = Table("measure", "value", title="web app (python app.py, gradio_client)")
+    table.add_row("cold start to first answer", f"{result['cold_start_to_first_answer_s']:.1f} s")
+    for key in ("client_p50_ms", "client_p95_ms", "client_max_ms"):
+        table.add_row(key.replace("_", " "), f"{result[key]:.0f} ms")
+    table.add_row("questions timed", str(result["questions"]))
+    Console().print(table)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2), "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The articles one app process has loaded, shared by its sessions, and asking about them.
+
+    service = ArticleService(settings)
+    loaded = service.load_source("https://…" or pasted text)   # indexes once per text
+    answer = service.ask(loaded.id, "Who ruled out sending troops?")
+
+Sessions keep their own Article (in gr.State) and history; the service only caches what is
+expensive and identical for equal texts (the index and the chain), keyed by the article's
+content hash. So two people who load different texts can never see each other's sentences,
+and two who load the same text share one index.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import Runnable
+
+from rag.article import article_from_text, load_path, load_url
+from rag.chain import Resources, ask, build_chain
+from rag.config import Settings
+from rag.errors import ArticleError
+from rag.index import Progress
+from rag.types import Answer, Article
+
+log = logging.getLogger(__name__)
+
+ID_CHARS = 16  # of the sha256: article ids the API hands out
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedArticle:
+    id: str  # first ID_CHARS hex digits of article.sha256
+    article: Article
+    chain: Runnable[str, Answer]
+    seconds: float  # time to load the index (embedding included when it was new)
+
+
+def article_id(article: Article) -> str:
+    return article.sha256[:ID_CHARS]
+
+
+def looks_like_url(text: str) -> bool:
+    """One token with a scheme: the API's "text or URL" input is read as a URL."""
+    stripped = text.strip()
+    return "://" in stripped and not any(ch.isspace() for ch in stripped)
+
+
+class ArticleService:
+    """Indexes and chains of loaded articles (least recently used dropped past ``capacity``)."""
+
+    def __init__(
+        self, settings: Settings, resources: Resources | None = None, capacity: int = 64
+    ) -> None:
+        self.settings = settings
+        self.resources = resources or Resources(settings)
+        self.capacity = capacity
+        self._loaded: OrderedDict[str, LoadedArticle] = OrderedDict()
+        self._lock = threading.Lock()  # guards _loaded
+        self._indexing = threading.Lock()  # one embedding job at a time: 2 cores
+
+    def warm_up(self) -> None:
+        """Load the models now, not on the first user's question."""
+        with self._indexing:
+            _ = self.resources.embedder, self.resources.nlp, self.resources.client
+
+    def available_backends(self) -> list[str]:
+        """The answerers this process can use now; extractive needs nothing and is first."""
+        return ["extractive"]
+
+    def load(self, article: Article, on_progress: Progress | None = None) -> LoadedArticle:
+        """The loaded article, indexing it first when this process has not yet."""
+        key = article_id(article)
+        with self._lock:
+            if key in self._loaded:
+                self._loaded.move_to_end(key)
+                return self._loaded[key]
+        started = time.perf_counter()
+        with self._indexing:
+            index = self.resources.index(article, on_progress=on_progress)
+            chain = build_chain(index, self.resources)
+        loaded = LoadedArticle(key, article, chain, time.perf_counter() - started)
+        with self._lock:
+            self._loaded[key] = loaded
+            while len(self._loaded) > self.capacity:
+                self._loaded.popitem(last=False)
+        log.info("loaded %s (%d sentences) in %.2f s", key, len(article.sentences), loaded.seconds)
+        return loaded
+
+    def load_text(
+        self, text: str, source: str = "<pasted text>", on_progress: Progress | None = None
+    ) -> LoadedArticle:
+        article = article_from_text(text, source=source, max_chars=self.settings.max_article_chars)
+        return self.load(article, on_progress)
+
+    def load_url(self, url: str, on_progress: Progress | None = None) -> LoadedArticle:
+        return self.load(load_url(url.strip(), self.settings), on_progress)
+
+    def load_file(
+        self, path: Path, on_progress: Progress | None = None, *, label: str | None = None
+    ) -> LoadedArticle:
+        return self.load(load_path(path, self.settings, label=label), on_progress)
+
+    def load_source(self, text_or_url: str, on_progress: Progress | None = None) -> LoadedArticle:
+        """An http(s) URL is fetched (through the address guard); anything else is text."""
+        if looks_like_url(text_or_url):
+            return self.load_url(text_or_url, on_progress)
+        return self.load_text(text_or_url, on_progress=on_progress)
+
+    def get(self, key: str) -> LoadedArticle:
+        with self._lock:
+            if key in self._loaded:
+                return self._loaded[key]
+        raise ArticleError(
+            f"No article with id {key!r} is loaded. Load it first (the /load_article endpoint)."
+        )
+
+    def ask(
+        self,
+        key: str,
+        question: str,
+        history: Sequence[dict[str, Any]] | None = None,
+    ) -> Answer:
+        """Answer ``question`` about the loaded article ``key``.
+
+        ``history`` (earlier {"role", "content"} turns) is accepted for follow-up questions.
+        """
+        return ask(self.get(key).chain, question)

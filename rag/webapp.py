@@ -1,0 +1,297 @@
+"""The web chat: handlers as plain methods (tested directly), then a short gr.Blocks.
+
+Each browser session keeps its own Article in ``gr.State`` and its own history in the
+Chatbot; the shared ArticleService only caches indexes by content hash (rag/service.py).
+
+Concurrency (deliberate): answers take ~25 ms of CPU and run one at a time behind the
+service's lock, so up to 4 answer events are admitted at once; indexing a new article is
+heavy (seconds of embedding on 2 cores), so 1 at a time, in its own queue, and a long upload
+never delays other people's answers. At most 64 events wait in the queue; past that Gradio
+tells the user the app is busy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.events import api as endpoint
+
+from rag.chain import check_question
+from rag.errors import QuestionError, RagError
+from rag.render import (
+    answer_markdown,
+    article_html,
+    sources_markdown,
+    sources_title,
+    status_line,
+)
+from rag.service import ArticleService, LoadedArticle
+from rag.suggest import suggest_questions
+from rag.types import Answer, Article
+
+log = logging.getLogger(__name__)
+
+Messages = list[dict[str, Any]]
+PENDING = "Reading the article…"
+ASSETS = Path(__file__).parent / "assets"
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """The text of a Chatbot message, whether content is a string or Gradio 6 blocks."""
+    content = message.get("content", "")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(b.get("text", "") for b in content if isinstance(b, dict))
+    return ""
+
+
+def plain_history(messages: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """User and answer turns only ({"role", "content"}), without the Sources sections."""
+    return [
+        {"role": m["role"], "content": message_text(m)}
+        for m in messages
+        if m.get("role") in ("user", "assistant") and not (m.get("metadata") or {}).get("title")
+    ]
+
+
+def answer_messages(answer: Answer) -> Messages:
+    """The answer bubble and, under it, the collapsed Sources (or closest sentences)."""
+    shown = answer.closest if answer.abstained else answer.citations
+    bubble: Messages = [{"role": "assistant", "content": answer_markdown(answer)}]
+    if shown:
+        bubble.append(
+            {
+                "role": "assistant",
+                "content": sources_markdown(shown),
+                "metadata": {"title": sources_title(answer), "status": "done"},
+            }
+        )
+    return bubble
+
+
+def highlighted_html(article: Article, answer: Answer) -> str:
+    return article_html(article, cited={c.sentence for c in answer.citations})
+
+
+class ChatApp:
+    """What each UI event does, as plain methods over values (no Gradio components)."""
+
+    def __init__(self, service: ArticleService) -> None:
+        self.service = service
+
+    # ---- loading ------------------------------------------------------------------
+    def shown(self, loaded: LoadedArticle) -> tuple[Article, str, str, Any, Messages]:
+        """Outputs after a load: state, panel, status, example chips, a fresh chat."""
+        examples = suggest_questions(loaded.article, self.service.resources.nlp)
+        chips = gr.Dataset(samples=[[q] for q in examples], visible=bool(examples))
+        status = status_line(loaded.article, loaded.seconds)
+        return loaded.article, article_html(loaded.article), status, chips, []
+
+    def _load(self, load: Any, progress: gr.Progress) -> tuple[Any, ...]:
+        def on_progress(done: int, total: int) -> None:
+            progress((done, total), desc="Embedding sentences", unit="sentences")
+
+        try:
+            return self.shown(load(on_progress))
+        except RagError as exc:
+            gr.Warning(str(exc))
+            return (gr.skip(),) * 5
+
+    def load_pasted(self, text: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        return self._load(lambda cb: self.service.load_text(text or "", on_progress=cb), progress)
+
+    def load_url(self, url: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        if not (url or "").strip():
+            gr.Warning("Enter the article's URL (http:// or https://).")
+            return (gr.skip(),) * 5
+        return self._load(lambda cb: self.service.load_url(url, on_progress=cb), progress)
+
+    def load_upload(
+        self, path: str | None, progress: gr.Progress = gr.Progress()
+    ) -> tuple[Any, ...]:
+        if not path:
+            return (gr.skip(),) * 5
+        file = Path(path)
+        limit = self.service.settings.max_upload_bytes
+        size = file.stat().st_size if file.exists() else 0
+        if size > limit:
+            gr.Warning(
+                f"{file.name} is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
+                "Upload the article's text alone."
+            )
+            return (gr.skip(),) * 5
+        return self._load(
+            lambda cb: self.service.load_file(file, on_progress=cb, label=file.name), progress
+        )
+
+    # ---- chatting -----------------------------------------------------------------
+    def respond(
+        self, question: str, messages: Messages | None, article: Article, backend: str
+    ) -> Iterator[tuple[Any, Any, Any]]:
+        """Yield (chat, question box, article panel): the pending bubble, then the answer."""
+        messages = list(messages or [])
+        try:
+            asked = check_question(question or "")
+        except QuestionError as exc:
+            gr.Warning(str(exc))
+            yield gr.skip(), gr.skip(), gr.skip()
+            return
+        history = plain_history(messages)
+        messages.append({"role": "user", "content": asked})
+        yield [*messages, {"role": "assistant", "content": PENDING}], "", gr.skip()
+        try:
+            loaded = self.service.load(article)
+            answer = self.service.ask(loaded.id, asked, history)
+        except RagError as exc:
+            log.warning("answer failed: %s", exc)
+            failed = {"role": "assistant", "content": f"⚠️ {exc}"}
+            yield [*messages, failed], question, gr.skip()  # the question stays in the box
+            return
+        yield [*messages, *answer_messages(answer)], "", highlighted_html(article, answer)
+
+    @staticmethod
+    def new_chat(article: Article) -> tuple[Messages, str]:
+        """Clear the conversation, keep the article (its highlights cleared too)."""
+        return [], article_html(article)
+
+    # ---- API for programs (gradio_client) -------------------------------------------
+    def api_load_article(self, text_or_url: str) -> dict[str, Any]:
+        """Load an article from its text or an http(s) URL.
+
+        Returns {"article_id", "sentences", "title", "source"}; pass article_id to /ask.
+        """
+        try:
+            loaded = self.service.load_source(text_or_url or "")
+        except RagError as exc:
+            raise gr.Error(str(exc)) from None
+        article = loaded.article
+        return {
+            "article_id": loaded.id,
+            "sentences": len(article.sentences),
+            "title": article.title,
+            "source": article.source,
+        }
+
+    def api_ask(
+        self, article_id: str, question: str, history: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """Ask a question about a loaded article.
+
+        Returns {"answer", "abstained", "citations": [{"sentence", "start", "end", "text"}],
+        "latency_ms", ...}; history is a list of earlier {"role", "content"} turns.
+        """
+        try:
+            answer = self.service.ask(article_id, question, history or [])
+        except RagError as exc:
+            raise gr.Error(str(exc)) from None
+        return answer.to_json()
+
+
+def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
+    """The page: chat on the left, the article on the right (stacked on phones)."""
+    first = app.shown(start)
+    examples = suggest_questions(start.article, app.service.resources.nlp)
+    with gr.Blocks(title="Article chatbot") as demo:
+        article = gr.State(start.article)
+        gr.Markdown(
+            "### Ask the article\nEvery answer cites the article's own sentences; "
+            "click a **[n]** to see it in the text.",
+            elem_id="intro",
+        )
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=340):
+                chat = gr.Chatbot(
+                    label="Chat",
+                    elem_id="chat",
+                    height=460,
+                    layout="bubble",
+                    feedback_options=None,
+                    buttons=["copy"],
+                    placeholder="Ask a question about the article, or pick an example below.",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        show_label=False,
+                        placeholder="Ask about the article…",
+                        elem_id="question",
+                        scale=5,
+                        max_lines=4,
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, min_width=72)
+                chips = gr.Dataset(
+                    components=[question],
+                    samples=[[q] for q in examples],
+                    visible=bool(examples),
+                    label="Examples",
+                    elem_id="examples",
+                    layout="gallery",
+                )
+                with gr.Row():
+                    backends = app.service.available_backends()
+                    backend = gr.Dropdown(
+                        backends,
+                        value=backends[0],
+                        label="Answerer",
+                        scale=3,
+                        interactive=len(backends) > 1,
+                    )
+                    clear = gr.Button("New chat", scale=1, min_width=100)
+            with gr.Column(scale=4, min_width=320):
+                status = gr.Markdown(first[2], elem_id="status")
+                panel = gr.HTML(first[1], elem_id="article-panel", padding=False)
+                with gr.Accordion("Load another article", open=False, elem_id="loaders"):
+                    with gr.Tab("Paste"):
+                        pasted = gr.Textbox(lines=6, show_label=False, placeholder="Paste text")
+                        paste_btn = gr.Button("Load text")
+                    with gr.Tab("Upload"):
+                        upload = gr.File(
+                            file_types=[".txt", ".md", ".html", ".htm"],
+                            type="filepath",
+                            label=".txt, .md or .html",
+                            elem_id="upload",
+                        )
+                    with gr.Tab("URL"):
+                        url = gr.Textbox(show_label=False, placeholder="https://…")
+                        url_btn = gr.Button("Fetch")
+
+        loaded_outputs = [article, panel, status, chips, chat]
+        private: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "index"}
+        paste_btn.click(app.load_pasted, pasted, loaded_outputs, **private)
+        url_btn.click(app.load_url, url, loaded_outputs, **private)
+        url.submit(app.load_url, url, loaded_outputs, **private)
+        upload.upload(app.load_upload, upload, loaded_outputs, **private)
+
+        asking: dict[str, Any] = {
+            "api_visibility": "private",
+            "concurrency_id": "answer",
+            "concurrency_limit": 4,
+        }
+        scroll = "() => window.ragScrollToCited && window.ragScrollToCited()"
+        for trigger in (send.click, question.submit):
+            trigger(
+                app.respond, [question, chat, article, backend], [chat, question, panel], **asking
+            ).then(None, js=scroll)
+        chips.click(lambda sample: sample[0], chips, question, api_visibility="private").then(
+            app.respond, [question, chat, article, backend], [chat, question, panel], **asking
+        ).then(None, js=scroll)
+        clear.click(app.new_chat, article, [chat, panel], api_visibility="private")
+
+        endpoint(app.api_load_article, api_name="load_article", concurrency_id="index")
+        endpoint(app.api_ask, api_name="ask", concurrency_id="answer", concurrency_limit=4)
+    demo.queue(default_concurrency_limit=1, max_size=64)
+    blocks: gr.Blocks = demo
+    return blocks
+
+
+def launch_options() -> dict[str, Any]:
+    """Theme, CSS and the script for [n] links, passed to ``demo.launch``."""
+    return {
+        "theme": gr.themes.Soft(),
+        "css": (ASSETS / "app.css").read_text("utf-8"),
+        "head": f"<script>{(ASSETS / 'app.js').read_text('utf-8')}</script>",
+    }
