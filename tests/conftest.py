@@ -14,7 +14,9 @@ from rag.config import Settings
 from rag.types import Article
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_ARTICLE = ROOT.parent / "shared" / "seed-article.txt"
+# The product's seed article (../shared/seed-article.txt), as shipped in eval/articles/ so a
+# bare clone tests the same bytes (tests/test_eval_sets.py checks the two are identical).
+SEED_ARTICLE = ROOT / "eval" / "articles" / "seed-article.txt"
 
 
 @pytest.fixture(autouse=True)
