@@ -28,7 +28,7 @@ $(BIN)/python:
 # torch first and pinned: the local CPU wheel; a looser pin pulls GBs of CUDA.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,openai]"
 	touch $(STAMP)
 
 # Debian's browser for the Playwright tests; never a downloaded one.

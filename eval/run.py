@@ -31,9 +31,9 @@ from eval.metrics import (
 from eval.scores import aggregate
 from eval.sets import EvalItem, EvalSet, read_jsonl
 from rag.article import article_from_text, load_source
-from rag.chain import Resources, ask, build_chain
 from rag.config import Settings
 from rag.errors import RagError
+from rag.service import ArticleService
 from rag.types import Answer, Article
 
 log = logging.getLogger(__name__)
@@ -128,28 +128,29 @@ def run(
     if isinstance(eval_set, Path):
         eval_set = read_jsonl(eval_set, article)
     problems = list(eval_set.problems)
-    resources = Resources(settings)
-    chains: dict[str, Any] = {}
+    service = ArticleService(settings)
+    if settings.backend != "extractive":
+        service.chat_model(settings.backend)  # BackendUnavailable now, not per question
+    ids: dict[str, str | None] = {}
     articles: dict[str, Article] = {}
     predictions: list[dict[str, Any]] = []
     started = time.perf_counter()
     total = len(eval_set.items)
     for done, item in enumerate(eval_set.items, start=1):
-        if item.article not in chains:
+        if item.article not in ids:
             try:
                 articles[item.article] = _load_article(item.article, eval_set, settings)
-                chains[item.article] = build_chain(
-                    resources.index(articles[item.article]), resources
-                )
+                ids[item.article] = service.load(articles[item.article]).id
             except RagError as exc:
-                chains[item.article] = None
+                ids[item.article] = None
                 problems.append(f"article {item.article}: {exc}")
-        chain = chains[item.article]
-        if chain is None:
+        key = ids[item.article]
+        if key is None:
             problems.append(f"{item.id}: skipped, its article could not be loaded")
         else:
             try:
-                row = score_prediction(item, ask(chain, item.question), articles[item.article])
+                answer = service.ask(key, item.question, backend=settings.backend)
+                row = score_prediction(item, answer, articles[item.article])
             except RagError as exc:
                 problems.append(f"{item.id}: {exc}")
             else:

@@ -43,26 +43,50 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file (keys as in rag.config).")
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")]
+BackendOpt = Annotated[
+    str | None,
+    typer.Option(help="Answerer: extractive (default), local, openai or hf; see rag/llm.py."),
+]
 
 
 class Session:
-    """Settings, loaded article index and chain for one CLI invocation."""
+    """Settings, the loaded article and its history for one CLI invocation."""
 
     def __init__(self, settings: Settings, source: str, *, show_progress: bool) -> None:
         from rag.article import load_source
-        from rag.chain import Resources, build_chain
+        from rag.service import ArticleService
 
         self.settings = settings
         self.article = load_source(source, settings)
-        self.resources = Resources(settings)
+        self.service = ArticleService(settings)
+        if settings.backend != "extractive":
+            self.service.chat_model(settings.backend)  # a missing backend fails before indexing
         with _progress(show_progress, len(self.article.sentences)) as on_progress:
-            self.index = self.resources.index(self.article, on_progress=on_progress)
-        self.chain = build_chain(self.index, self.resources)
+            self.loaded = self.service.load(self.article, on_progress=on_progress)
+        self.index = self.loaded.index
+        self.history: list[dict[str, str]] = []
 
-    def ask(self, question: str) -> Any:
-        from rag.chain import ask
+    def ask(self, question: str, *, stream: bool = False) -> Any:
+        """The checked Answer; with ``stream``, an LLM's words go to stderr as they come."""
+        from rag.types import Answer
 
-        return ask(self.chain, question)
+        shown = ""
+        answer = None
+        for part in self.service.stream(
+            self.loaded.id, question, self.history, self.settings.backend
+        ):
+            if isinstance(part, Answer):
+                answer = part
+            elif stream:
+                err.print(escape(part[len(shown) :]), end="", style="dim")
+                shown = part
+        if shown:
+            err.print()
+        self.history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.text if answer else ""},
+        ]
+        return answer
 
 
 @contextmanager
@@ -94,7 +118,11 @@ def _fail(message: str) -> NoReturn:
 
 
 def _print_answer(answer: Any) -> None:
-    out.print(answer.text)
+    out.print(escape(answer.text))
+    if answer.note:
+        out.print(f"[dim]{escape(answer.note)}[/dim]")
+    for claim in answer.unsupported:
+        out.print(f"[yellow]unsupported:[/yellow] {escape(claim)}")
     shown = answer.closest if answer.abstained else answer.citations
     if answer.abstained and shown:
         out.print("[dim]Closest sentences:[/dim]")
@@ -107,6 +135,7 @@ def ask(
     article: ArticleArg,
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    backend: BackendOpt = None,
     config: ConfigOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -114,10 +143,10 @@ def ask(
 
     Example: rag ask ../shared/seed-article.txt "Who ruled out sending troops?"
     """
-    settings = _settings(config, verbose)
+    settings = _settings(config, verbose, **({"backend": backend} if backend else {}))
     try:
         session = Session(settings, article, show_progress=not as_json and err.is_terminal)
-        answer = session.ask(question)
+        answer = session.ask(question, stream=not as_json and err.is_terminal)
     except RagError as exc:
         _fail(str(exc))
     if as_json:
@@ -129,12 +158,17 @@ def ask(
 
 
 @app.command()
-def chat(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = False) -> None:
+def chat(
+    article: ArticleArg,
+    backend: BackendOpt = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
     """Chat about ARTICLE in the terminal; an empty line or Ctrl-D ends it.
 
     Example: rag chat ../shared/seed-article.txt
     """
-    settings = _settings(config, verbose)
+    settings = _settings(config, verbose, **({"backend": backend} if backend else {}))
     try:
         session = Session(settings, article, show_progress=err.is_terminal)
     except RagError as exc:
@@ -150,7 +184,7 @@ def chat(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = Fa
         if not question.strip():
             break
         try:
-            _print_answer(session.ask(question))
+            _print_answer(session.ask(question, stream=err.is_terminal))
         except RagError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
 

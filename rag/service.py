@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,8 @@ from langchain_core.runnables import Runnable
 from rag.article import article_from_text, load_path, load_url
 from rag.chain import Resources, ask, build_chain
 from rag.config import Settings
-from rag.errors import ArticleError
-from rag.index import Progress
+from rag.errors import ArticleError, BackendUnavailable
+from rag.index import ArticleIndex, Progress
 from rag.types import Answer, Article
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class LoadedArticle:
     id: str  # first ID_CHARS hex digits of article.sha256
     article: Article
     chain: Runnable[str, Answer]
+    index: ArticleIndex
     seconds: float  # time to load the index (embedding included when it was new)
 
 
@@ -65,6 +66,9 @@ class ArticleService:
         self._loaded: OrderedDict[str, LoadedArticle] = OrderedDict()
         self._lock = threading.Lock()  # guards _loaded
         self._indexing = threading.Lock()  # one embedding job at a time: 2 cores
+        self._answering = threading.Lock()  # spaCy and the chain's memo are not thread-safe
+        self._backends: list[str] | None = None
+        self._models: dict[str, Any] = {}
 
     def warm_up(self) -> None:
         """Load the models now, not on the first user's question."""
@@ -72,8 +76,19 @@ class ArticleService:
             _ = self.resources.embedder, self.resources.nlp, self.resources.client
 
     def available_backends(self) -> list[str]:
-        """The answerers this process can use now; extractive needs nothing and is first."""
-        return ["extractive"]
+        """The answerers installed and configured here; extractive needs nothing and is first."""
+        if self._backends is None:
+            from rag.llm import configured_backends
+
+            self._backends = configured_backends(self.settings)
+        return self._backends
+
+    def chat_model(self, backend: str) -> Any:
+        if backend not in self._models:
+            from rag.llm import make_chat_model
+
+            self._models[backend] = make_chat_model(backend, self.settings)
+        return self._models[backend]
 
     def load(self, article: Article, on_progress: Progress | None = None) -> LoadedArticle:
         """The loaded article, indexing it first when this process has not yet."""
@@ -86,7 +101,7 @@ class ArticleService:
         with self._indexing:
             index = self.resources.index(article, on_progress=on_progress)
             chain = build_chain(index, self.resources)
-        loaded = LoadedArticle(key, article, chain, time.perf_counter() - started)
+        loaded = LoadedArticle(key, article, chain, index, time.perf_counter() - started)
         with self._lock:
             self._loaded[key] = loaded
             while len(self._loaded) > self.capacity:
@@ -122,14 +137,60 @@ class ArticleService:
             f"No article with id {key!r} is loaded. Load it first (the /load_article endpoint)."
         )
 
+    def stream(
+        self,
+        key: str,
+        question: str,
+        history: Sequence[dict[str, Any]] | None = None,
+        backend: str = "extractive",
+    ) -> Iterator[str | Answer]:
+        """The answer's text as an LLM writes it (str), then the checked Answer.
+
+        ``history`` (earlier {"role", "content"} turns) resolves follow-up questions.
+        """
+        from rag.chain import check_question
+        from rag.followup import resolve_followup, rewrite_with_model
+
+        loaded = self.get(key)
+        asked = check_question(question)
+        if backend == "extractive":
+            with self._answering:
+                resolved = resolve_followup(asked, history or [], self.resources.nlp)
+                answer = ask(loaded.chain, resolved)
+            yield _noted(answer, asked, resolved)
+            return
+        from rag.generate import LlmAnswerer
+
+        model = self.chat_model(backend)
+        resolved = rewrite_with_model(asked, history or [], model, self.settings)
+        answerer = LlmAnswerer(
+            loaded.index, self.resources, model, backend=backend, fallback=loaded.chain
+        )
+        final: Answer | None = None
+        for part in answerer.stream(resolved):
+            if isinstance(part, Answer):
+                final = part
+            else:
+                yield part
+        if final is None:
+            raise BackendUnavailable(f"The {backend} backend returned nothing.")
+        yield _noted(final, asked, resolved)
+
     def ask(
         self,
         key: str,
         question: str,
         history: Sequence[dict[str, Any]] | None = None,
+        backend: str = "extractive",
     ) -> Answer:
-        """Answer ``question`` about the loaded article ``key``.
+        """Answer ``question`` about the loaded article ``key`` with ``backend``."""
+        *_, last = self.stream(key, question, history, backend)
+        assert isinstance(last, Answer)
+        return last
 
-        ``history`` (earlier {"role", "content"} turns) is accepted for follow-up questions.
-        """
-        return ask(self.get(key).chain, question)
+
+def _noted(answer: Answer, asked: str, resolved: str) -> Answer:
+    if resolved != asked:
+        understood = f"Understood as: {resolved}"
+        answer.note = f"{understood} {answer.note}".strip()
+    return answer

@@ -70,6 +70,9 @@ class Answer:
     backend: str = "extractive"
     confidence: float = 0.0
     retrieved: list[int] = field(default_factory=list)  # sentence numbers, best first
+    unsupported: list[str] = field(default_factory=list)  # LLM claims no kept citation backs
+    dropped: list[dict[str, Any]] = field(default_factory=list)  # {"sentence","claim","reason"}
+    note: str = ""  # shown with the answer: a fallback taken, a question rewritten
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: answer, abstained, citations, latency_ms (+ extras)."""
@@ -82,4 +85,7 @@ class Answer:
             "closest": [asdict(c) for c in self.closest],
             "confidence": round(self.confidence, 4),
             "backend": self.backend,
+            "unsupported": self.unsupported,
+            "dropped": self.dropped,
+            "note": self.note,
         }

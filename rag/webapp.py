@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -144,14 +145,21 @@ class ChatApp:
         history = plain_history(messages)
         messages.append({"role": "user", "content": asked})
         yield [*messages, {"role": "assistant", "content": PENDING}], "", gr.skip()
+        answer: Answer | None = None
         try:
             loaded = self.service.load(article)
-            answer = self.service.ask(loaded.id, asked, history)
+            for part in self.service.stream(loaded.id, asked, history, backend or "extractive"):
+                if isinstance(part, Answer):
+                    answer = part
+                else:  # an LLM's text so far; the checked answer replaces it at the end
+                    streamed = {"role": "assistant", "content": escape(part)}
+                    yield [*messages, streamed], "", gr.skip()
         except RagError as exc:
             log.warning("answer failed: %s", exc)
             failed = {"role": "assistant", "content": f"⚠️ {exc}"}
             yield [*messages, failed], question, gr.skip()  # the question stays in the box
             return
+        assert answer is not None
         yield [*messages, *answer_messages(answer)], "", highlighted_html(article, answer)
 
     @staticmethod
@@ -178,7 +186,11 @@ class ChatApp:
         }
 
     def api_ask(
-        self, article_id: str, question: str, history: list[dict[str, Any]] | None = None
+        self,
+        article_id: str,
+        question: str,
+        history: list[dict[str, Any]] | None = None,
+        backend: str = "extractive",
     ) -> dict[str, Any]:
         """Ask a question about a loaded article.
 
@@ -186,7 +198,7 @@ class ChatApp:
         "latency_ms", ...}; history is a list of earlier {"role", "content"} turns.
         """
         try:
-            answer = self.service.ask(article_id, question, history or [])
+            answer = self.service.ask(article_id, question, history or [], backend)
         except RagError as exc:
             raise gr.Error(str(exc)) from None
         return answer.to_json()

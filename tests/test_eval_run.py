@@ -152,7 +152,7 @@ def test_cli_eval_compare_and_errors(
     assert bad_backend.exit_code == 1
     assert (
         bad_backend.stderr.strip()
-        == "error: Invalid settings: backend: Input should be 'extractive'"
+        == "error: Invalid settings: backend: Input should be 'extractive', 'local', 'openai' or 'hf'"
     )
     not_report = runner.invoke(app, ["eval", "--compare", str(small_set), str(small_set)])
     assert not_report.exit_code == 1 and "is not an eval report.json" in not_report.stderr
