@@ -19,11 +19,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+
+from eval.metrics import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,39 +39,48 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+@contextmanager
+def running_app(port: int, data_dir: str, timeout_s: float = 120) -> Iterator[str]:
+    """`python app.py` serving on 127.0.0.1:``port``; yields what it printed up to its URL.
 
-
-def wait_for_url(proc: subprocess.Popen[str], timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if "Running on local URL" in line:
-            return
-        if time.monotonic() > deadline:
-            break
-    raise SystemExit(f"app did not start within {timeout_s:.0f} s")
+    A start that takes longer than ``timeout_s`` is killed (RuntimeError with its output);
+    the app is stopped when the block ends.
+    """
+    env = {**os.environ, "RAG_PORT": str(port), "RAG_DATA_DIR": data_dir}
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    watchdog = threading.Timer(timeout_s, proc.kill)
+    watchdog.start()
+    try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        for line in proc.stdout:  # ends at the URL line, or when the process dies
+            lines.append(line)
+            if "Running on local URL" in line:
+                break
+        else:
+            raise RuntimeError("app.py stopped before serving:\n" + "".join(lines))
+        watchdog.cancel()
+        yield "".join(lines)
+    finally:
+        watchdog.cancel()
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def measure(questions: list[str]) -> dict[str, float]:
     from gradio_client import Client
 
-    port = free_port()
     with tempfile.TemporaryDirectory() as data:
-        env = {**os.environ, "RAG_PORT": str(port), "RAG_DATA_DIR": data}
+        port = free_port()
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "app.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            wait_for_url(proc, 120)
+        with running_app(port, data):
             client = Client(f"http://127.0.0.1:{port}/", verbose=False)
             seed = (ROOT / "eval" / "articles" / "seed-article.txt").read_text("utf-8")
             article_id = client.predict(seed, api_name="/load_article")["article_id"]
@@ -77,13 +91,10 @@ def measure(questions: list[str]) -> dict[str, float]:
                 t0 = time.perf_counter()
                 client.predict(article_id, q, [], api_name="/ask")
                 latencies.append((time.perf_counter() - t0) * 1000)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
     return {
         "cold_start_to_first_answer_s": cold,
         "client_p50_ms": statistics.median(latencies),
-        "client_p95_ms": percentile(latencies, 0.95),
+        "client_p95_ms": percentile(latencies, 95),
         "client_max_ms": max(latencies),
         "questions": len(latencies),
     }

@@ -23,6 +23,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from eval.metrics import percentile
+
 WARM_RUNS = 5
 _COLD = """
 import sys, time
@@ -35,13 +37,6 @@ s = Settings(data_dir=Path(sys.argv[2]))
 ix = Resources(s).index(load_source(sys.argv[1], s))
 print(time.perf_counter() - t0, ix.embedded)
 """
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile: the smallest value with at least q% of values at or below."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))
-    return ordered[int(rank) - 1]
 
 
 def _python(code: str, *args: str) -> str:

@@ -119,10 +119,14 @@ def _sniff_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def load_path(path: Path, settings: Settings, *, label: str | None = None) -> Article:
+def load_path(
+    path: Path, settings: Settings, *, label: str | None = None, max_bytes: int | None = None
+) -> Article:
     """Article from a .txt, .md or .html file; ``label`` names it in messages (an upload's
-    own file name rather than the server's temporary path)."""
+    own file name rather than the server's temporary path); files over ``max_bytes``
+    (default: 10 × the fetch cap) are refused before reading."""
     name = label or str(path)
+    limit = max_bytes or settings.max_fetch_bytes * 10
     if not path.exists():
         raise ArticleError(f"File not found: {name}")
     if path.is_dir():
@@ -131,8 +135,11 @@ def load_path(path: Path, settings: Settings, *, label: str | None = None) -> Ar
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
         raise ArticleError(f"{name} has an unsupported type ({suffix}). Use .txt, .md or .html.")
     size = path.stat().st_size
-    if size > settings.max_fetch_bytes * 10:
-        raise ArticleError(f"{name} is {size / 1e6:.1f} MB; that is too large for an article.")
+    if size > limit:
+        raise ArticleError(
+            f"{name} is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
+            "Load the article's text alone."
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:

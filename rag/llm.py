@@ -170,13 +170,12 @@ def make_chat_model(backend: str, settings: Settings) -> BaseChatModel:
     raise BackendUnavailable(f"Unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
 
 
-def configured_backends(settings: Settings) -> list[str]:
-    """Backends that are installed and configured here (extractive always, first)."""
-    found = ["extractive"]
+def configured_models(settings: Settings) -> dict[str, BaseChatModel]:
+    """The LLM backends installed and configured here, by name, each model made once."""
+    found: dict[str, BaseChatModel] = {}
     for name in BACKENDS[1:]:
         try:
-            make_chat_model(name, settings)
+            found[name] = make_chat_model(name, settings)
         except BackendUnavailable:
             continue
-        found.append(name)
     return found

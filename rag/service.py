@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.article import article_from_text, load_path, load_url
 from rag.chain import Resources, ask, build_chain
@@ -67,8 +67,7 @@ class ArticleService:
         self._lock = threading.Lock()  # guards _loaded
         self._indexing = threading.Lock()  # one embedding job at a time: 2 cores
         self._answering = threading.Lock()  # spaCy and the chain's memo are not thread-safe
-        self._backends: list[str] | None = None
-        self._models: dict[str, Any] = {}
+        self._models: dict[str, Any] | None = None  # configured LLM backends, made once
 
     def warm_up(self) -> None:
         """Load the models now, not on the first user's question."""
@@ -77,18 +76,22 @@ class ArticleService:
 
     def available_backends(self) -> list[str]:
         """The answerers installed and configured here; extractive needs nothing and is first."""
-        if self._backends is None:
-            from rag.llm import configured_backends
+        return ["extractive", *self._configured()]
 
-            self._backends = configured_backends(self.settings)
-        return self._backends
+    def _configured(self) -> dict[str, Any]:
+        if self._models is None:
+            from rag.llm import configured_models
+
+            self._models = configured_models(self.settings)
+        return self._models
 
     def chat_model(self, backend: str) -> Any:
-        if backend not in self._models:
+        """The backend's chat model; BackendUnavailable (naming the fix) when it has none."""
+        if backend not in self._configured():
             from rag.llm import make_chat_model
 
-            self._models[backend] = make_chat_model(backend, self.settings)
-        return self._models[backend]
+            make_chat_model(backend, self.settings)  # raises with the reason and the fix
+        return self._configured()[backend]
 
     def load(self, article: Article, on_progress: Progress | None = None) -> LoadedArticle:
         """The loaded article, indexing it first when this process has not yet."""
@@ -119,9 +122,15 @@ class ArticleService:
         return self.load(load_url(url.strip(), self.settings), on_progress)
 
     def load_file(
-        self, path: Path, on_progress: Progress | None = None, *, label: str | None = None
+        self,
+        path: Path,
+        on_progress: Progress | None = None,
+        *,
+        label: str | None = None,
+        max_bytes: int | None = None,
     ) -> LoadedArticle:
-        return self.load(load_path(path, self.settings, label=label), on_progress)
+        article = load_path(path, self.settings, label=label, max_bytes=max_bytes)
+        return self.load(article, on_progress)
 
     def load_source(self, text_or_url: str, on_progress: Progress | None = None) -> LoadedArticle:
         """An http(s) URL is fetched (through the address guard); anything else is text."""
@@ -156,15 +165,18 @@ class ArticleService:
         if backend == "extractive":
             with self._answering:
                 resolved = resolve_followup(asked, history or [], self.resources.nlp)
-                answer = ask(loaded.chain, resolved)
-            yield _noted(answer, asked, resolved)
+            yield _noted(self._ask_extractive(loaded, resolved), asked, resolved)
             return
         from rag.generate import LlmAnswerer
 
         model = self.chat_model(backend)
         resolved = rewrite_with_model(asked, history or [], model, self.settings)
         answerer = LlmAnswerer(
-            loaded.index, self.resources, model, backend=backend, fallback=loaded.chain
+            loaded.index,
+            self.resources,
+            model,
+            backend=backend,
+            fallback=RunnableLambda(lambda q: self._ask_extractive(loaded, q)),
         )
         final: Answer | None = None
         for part in answerer.stream(resolved):
@@ -175,6 +187,10 @@ class ArticleService:
         if final is None:
             raise BackendUnavailable(f"The {backend} backend returned nothing.")
         yield _noted(final, asked, resolved)
+
+    def _ask_extractive(self, loaded: LoadedArticle, question: str) -> Answer:
+        with self._answering:
+            return ask(loaded.chain, question)
 
     def ask(
         self,

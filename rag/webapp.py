@@ -119,15 +119,9 @@ class ChatApp:
             return (gr.skip(),) * 5
         file = Path(path)
         limit = self.service.settings.max_upload_bytes
-        size = file.stat().st_size if file.exists() else 0
-        if size > limit:
-            gr.Warning(
-                f"{file.name} is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
-                "Upload the article's text alone."
-            )
-            return (gr.skip(),) * 5
         return self._load(
-            lambda cb: self.service.load_file(file, on_progress=cb, label=file.name), progress
+            lambda cb: self.service.load_file(file, cb, label=file.name, max_bytes=limit),
+            progress,
         )
 
     # ---- chatting -----------------------------------------------------------------
@@ -206,8 +200,7 @@ class ChatApp:
 
 def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
     """The page: chat on the left, the article on the right (stacked on phones)."""
-    first = app.shown(start)
-    examples = suggest_questions(start.article, app.service.resources.nlp)
+    _, first_html, first_status, first_chips, _ = app.shown(start)
     with gr.Blocks(title="Article chatbot") as demo:
         article = gr.State(start.article)
         gr.Markdown(
@@ -237,8 +230,8 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=72)
                 chips = gr.Dataset(
                     components=[question],
-                    samples=[[q] for q in examples],
-                    visible=bool(examples),
+                    samples=first_chips.raw_samples,
+                    visible=first_chips.visible,
                     label="Examples",
                     elem_id="examples",
                     layout="gallery",
@@ -254,8 +247,8 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
                     )
                     clear = gr.Button("New chat", scale=1, min_width=100)
             with gr.Column(scale=4, min_width=320):
-                status = gr.Markdown(first[2], elem_id="status")
-                panel = gr.HTML(first[1], elem_id="article-panel", padding=False)
+                status = gr.Markdown(first_status, elem_id="status")
+                panel = gr.HTML(first_html, elem_id="article-panel", padding=False)
                 with gr.Accordion("Load another article", open=False, elem_id="loaders"):
                     with gr.Tab("Paste"):
                         pasted = gr.Textbox(lines=6, show_label=False, placeholder="Paste text")

@@ -107,12 +107,16 @@ def seed_chain(seed_resources, seed_index):  # type: ignore[no-untyped-def]
     return build_chain(seed_index, seed_resources)
 
 
-@pytest.fixture
-def free_port() -> Iterator[int]:
+def unused_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    yield port
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def free_port() -> int:
+    return unused_port()
 
 
 @pytest.fixture(scope="session")
@@ -130,9 +134,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from app import build
     from rag.webapp import launch_options
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = unused_port()
     demo = build(Settings(data_dir=tmp_path_factory.mktemp("app-data")))
     demo.launch(
         server_name="127.0.0.1",

@@ -8,7 +8,6 @@ sees of its reply.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
+
+from tests.conftest import unused_port
 
 
 class Script:
@@ -74,9 +75,7 @@ def make_app(script: Script) -> FastAPI:
 @contextmanager
 def serve(script: Script) -> Iterator[str]:
     """The server's base URL (…/v1) while the block runs."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = unused_port()
     server = uvicorn.Server(
         uvicorn.Config(make_app(script), host="127.0.0.1", port=port, log_level="warning")
     )

@@ -70,38 +70,11 @@ def test_api_errors_are_messages_not_tracebacks(app_url: str) -> None:
 
 def test_python_app_py_honours_rag_port_and_prints_its_url(tmp_path, free_port: int) -> None:  # type: ignore[no-untyped-def]
     """The real entry point, as `make run` and a Space start it."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+    from eval.app_bench import running_app
 
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "RAG_PORT": str(free_port), "RAG_DATA_DIR": str(tmp_path)}
-    proc = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    import threading
-
-    watchdog = threading.Timer(120, proc.kill)  # a hung start fails the test, never the run
-    watchdog.start()
-    try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:  # ends when the URL line comes or the process dies
-            lines.append(line)
-            if "Running on local URL" in line:
-                break
-        assert f"http://127.0.0.1:{free_port}" in "".join(lines), "".join(lines)
+    with running_app(free_port, str(tmp_path)) as printed:
+        assert f"http://127.0.0.1:{free_port}" in printed, printed
         reply = client(f"http://127.0.0.1:{free_port}/").predict(
             "Fog closed the port on Monday. It reopened on Tuesday.", api_name="/load_article"
         )
         assert reply["sentences"] == 2
-    finally:
-        watchdog.cancel()
-        proc.terminate()
-        proc.wait(timeout=30)
