@@ -7,7 +7,7 @@ A claim is the text before a group of markers (or a sentence with none). A marke
 only when its sentence exists and supports its claim; support blends how many of the claim's
 content words the sentence contains with the embedding similarity of the two (``similarity``
 is passed in, so this module stays free of models). Claims left with no surviving citation
-are unsupported.
+are unsupported, unless ``attach_missing`` finds a shown sentence that supports them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag.question import stem
-from rag.types import Article
+from rag.types import Article, Sentence
 
 MARKERS = re.compile(r"((?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
 NUMBER = re.compile(r"\d+")
@@ -29,6 +29,7 @@ STOP = frozenset(
     says say has have had do does did will would could should may might can than then there
     here also about into over after before""".split()  # noqa: SIM905 - a word list reads best
 )
+ADDED = "added by the checker"
 OVERLAP_WEIGHT = 0.5  # support = 0.5 * content-word overlap + 0.5 * embedding similarity
 
 Similarity = Callable[[str, str], float]
@@ -45,7 +46,7 @@ class CitationCheck:
     claim: int  # index into the claims
     sentence: int
     kept: bool
-    reason: str  # "supported" | "no such sentence" | "does not support the claim"
+    reason: str  # "supported" | "no such sentence" | "does not support the claim" | ADDED
     score: float = 0.0  # support score (0 when the sentence does not exist)
 
 
@@ -136,6 +137,33 @@ def check_citations(
             reason = "supported" if kept else "does not support the claim"
             checks.append(CitationCheck(i, n, kept, reason, round(score, 4)))
     return CheckedAnswer(tuple(claims), tuple(checks))
+
+
+def attach_missing(
+    checked: CheckedAnswer,
+    shown: Sequence[Sentence],
+    similarity: Similarity,
+    threshold: float,
+) -> CheckedAnswer:
+    """Cite, for each claim left with no kept citation, the shown sentence that supports it best,
+    when it reaches ``threshold`` (small models often answer well and cite nothing). Claims of
+    fewer than two content words get none.
+
+    ``shown`` are the sentences the model was given; the added checks read "added by the
+    checker" so the user is told which markers the model did not write.
+    """
+    checks = list(checked.checks)
+    for i, claim in enumerate(checked.claims):
+        # One word matching a sentence proves little: "HACKED" echoing an injected line.
+        if checked.is_supported(i) or len(content_words(claim.text)) < 2 or not shown:
+            continue
+        score, best = max(
+            (support_score(claim.text, s.text, similarity(claim.text, s.text)), s.idx)
+            for s in shown
+        )
+        if score >= threshold:
+            checks.append(CitationCheck(i, best, True, ADDED, round(score, 4)))
+    return CheckedAnswer(checked.claims, tuple(checks))
 
 
 def render_checked(checked: CheckedAnswer) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable
 
-from rag.citations import check_citations, parse_claims, render_checked
+from rag.citations import ADDED, attach_missing, check_citations, parse_claims, render_checked
 from rag.extractive import NO_ANSWER
 from rag.prompts import render_prompt
 from rag.retrieve import HybridRetriever, document_to_passage
@@ -157,8 +157,14 @@ class LlmAnswerer:
         claims = parse_claims(text)
         cited = [self.article.sentence(n).text for c in claims for n in c.markers
                  if 1 <= n <= len(self.article.sentences)]  # fmt: skip
-        similarity = embedding_similarity(self.embedder, [c.text for c in claims] + cited)
-        checked = check_citations(claims, self.article, similarity, self.settings.support_threshold)
+        shown = context_sentences(passages, self.article, self.settings.llm_context_sentences)
+        similarity = embedding_similarity(
+            self.embedder, [c.text for c in claims] + cited + [s.text for s in shown]
+        )
+        threshold = self.settings.support_threshold
+        checked = check_citations(claims, self.article, similarity, threshold)
+        checked = attach_missing(checked, shown, similarity, threshold)
+        added = "".join(f"[{c.sentence}]" for c in checked.checks if c.reason == ADDED)
         dropped = [
             {"sentence": c.sentence, "claim": claims[c.claim].text, "reason": c.reason}
             for c in checked.dropped
@@ -179,6 +185,12 @@ class LlmAnswerer:
             backend=self.backend,
             unsupported=[c.text for i, c in enumerate(claims) if not checked.is_supported(i)],
             dropped=dropped,
+            note=(
+                f"The model left claims uncited; the checker added {added}, "
+                "the sentences that support them."
+                if added
+                else ""
+            ),
         )
 
     def _fall_back(self, question: str, note: str) -> Answer:

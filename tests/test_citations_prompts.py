@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from rag.article import article_from_text
-from rag.citations import Claim, check_citations, parse_claims, render_checked, support_score
+from rag.citations import (
+    ADDED,
+    Claim,
+    attach_missing,
+    check_citations,
+    parse_claims,
+    render_checked,
+    support_score,
+)
 from rag.errors import PromptError
 from rag.prompts import fill_template, render_prompt, template_fields
 
@@ -120,3 +128,16 @@ def test_extractive_follow_up_end_to_end(seed_resources, seed_article) -> None: 
         "Understood as: What did Dmitry Peskov say?",
     )
     assert follow.citations and not follow.abstained
+
+
+def test_attach_missing_cites_the_shown_sentence_that_supports_an_uncited_claim() -> None:
+    claims = parse_claims("NATO has 32 members. Poland sent troops [3]. HACKED.")
+    checked = check_citations(claims, ARTICLE, lambda a, b: 0.2, threshold=0.45)
+    repaired = attach_missing(checked, ARTICLE.sentences, lambda a, b: 0.2, threshold=0.45)
+    # "NATO has 32 members" <- sentence 1 (overlap 1.0 -> 0.6); "Poland sent troops" has no
+    # sentence above 0.45 (its dropped [3] stays dropped); "HACKED" is one word: never repaired.
+    assert [(c.claim, c.sentence, c.kept, c.reason) for c in repaired.checks] == [
+        (1, 3, False, "does not support the claim"),
+        (0, 1, True, ADDED),
+    ]
+    assert render_checked(repaired) == "NATO has 32 members. [1] Poland sent troops HACKED."

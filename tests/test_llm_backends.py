@@ -93,14 +93,30 @@ def test_a_citation_to_an_unrelated_sentence_is_dropped_and_its_claim_marked(
     assert answer.text == "Poland ruled out sending troops [8] The war began in 2014"
 
 
-def test_no_citation_at_all_falls_back_to_the_extractive_answer(
+def test_an_uncited_claim_gets_the_sentence_that_supports_it(service, script, seed_article) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(
+        service,
+        script,
+        seed_article,
+        "Britain, Germany, Spain and Poland.",
+        "Who ruled out sending troops?",
+    )
+    assert answer.backend == "openai"
+    assert answer.text == "Britain, Germany, Spain and Poland. [8]"
+    assert [c.sentence for c in answer.citations] == [8]
+    assert answer.note == (
+        "The model left claims uncited; the checker added [8], the sentences that support them."
+    )
+
+
+def test_an_uncited_claim_nothing_supports_falls_back_to_the_extractive_answer(
     service, script, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
     answer = ask(
         service,
         script,
         seed_article,
-        "Britain, Germany, Spain and Poland.",
+        "The weather in Lisbon was sunny and warm all week.",
         "Who ruled out sending troops?",
     )
     assert answer.backend == "extractive (fallback from openai)"
