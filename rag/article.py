@@ -159,6 +159,7 @@ def load_url(url: str, settings: Settings, *, resolver: Resolver = system_resolv
         timeout_s=settings.fetch_timeout_s,
         max_bytes=settings.max_fetch_bytes,
         allow_private=settings.allow_private_urls,
+        allow_loopback=settings.allow_loopback_urls,
         resolver=resolver,
     )
     kind = fetched.content_type

@@ -1,7 +1,7 @@
 """Check an LLM's [n] citations against the article before anyone sees them. Pure.
 
     claims = parse_claims("Britain and Poland ruled it out [8]. NATO has 32 members [10][99].")
-    report = check_citations(claims, article, similarity, threshold=0.45)
+    report = check_citations(claims, article, similarity, threshold=0.55)
 
 A claim is the text before a group of markers (or a sentence with none). A marker survives
 only when its sentence exists and supports its claim; support blends how many of the claim's

@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(160, ge=16, le=4096)
     llm_timeout_s: float = Field(30.0, gt=0)
     llm_context_sentences: int = Field(8, ge=1, le=50)  # sentences shown to the model
-    support_threshold: float = Field(0.45, ge=0.0, le=1.0)
+    support_threshold: float = Field(0.55, ge=0.0, le=1.0)
     prompts_dir: Path | None = None  # None: the repository's prompts/
 
     # Loading articles.
@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     allow_private_urls: bool = (
         False  # loopback/private/link-local/metadata hosts refused unless set
     )
+    allow_loopback_urls: bool = False  # this machine's own servers only; private still refused
 
     # Web app. host/port unset: Gradio's own GRADIO_SERVER_NAME/PORT, else 127.0.0.1:7860.
     host: str | None = None

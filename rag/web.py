@@ -68,8 +68,11 @@ def system_resolver(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def check_url(url: str, *, allow_private: bool, resolver: Resolver) -> None:
-    """Raise ArticleError unless ``url`` is http(s) and its host resolves to public addresses."""
+def check_url(
+    url: str, *, allow_private: bool, resolver: Resolver, allow_loopback: bool = False
+) -> None:
+    """Raise ArticleError unless ``url`` is http(s) and its host resolves to public addresses
+    (or loopback ones, with ``allow_loopback``)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         shown = parts.scheme or "no scheme"
@@ -90,7 +93,7 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver) -> None:
         raise ArticleError(f"Could not resolve {host}: check the URL ({url}).")
     for address in addresses:
         problem = address_problem(address)
-        if problem:
+        if problem and not (allow_loopback and problem == "a loopback address"):
             raise ArticleError(
                 f"Refused to fetch {url}: {host} resolves to {address}, {problem}. "
                 "Set RAG_ALLOW_PRIVATE_URLS=true to allow it."
@@ -103,6 +106,7 @@ def fetch_url(
     timeout_s: float,
     max_bytes: int,
     allow_private: bool,
+    allow_loopback: bool = False,
     resolver: Resolver = system_resolver,
     transport: httpx.BaseTransport | None = None,
 ) -> Fetched:
@@ -111,7 +115,9 @@ def fetch_url(
         timeout=timeout_s, follow_redirects=False, transport=transport, trust_env=False
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            check_url(url, allow_private=allow_private, resolver=resolver)
+            check_url(
+                url, allow_private=allow_private, allow_loopback=allow_loopback, resolver=resolver
+            )
             log.info("fetching %s", url)
             try:
                 with client.stream("GET", url, headers={"User-Agent": "article-chatbot/0.1"}) as r:
