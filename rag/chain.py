@@ -41,6 +41,7 @@ class Resources:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.notices: list[str] = []  # warnings for the user (a store kept in memory)
 
     @cached_property
     def embedder(self) -> Embeddings:
@@ -52,7 +53,7 @@ class Resources:
 
     @cached_property
     def client(self) -> ClientAPI:
-        return make_chroma_client(self.settings)
+        return make_chroma_client(self.settings, self.notices)
 
     def index(self, article: Article, on_progress: Progress | None = None) -> ArticleIndex:
         return build_index(

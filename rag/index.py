@@ -50,8 +50,12 @@ def collection_name(article: Article, settings: Settings) -> str:
     return f"article-{article.sha256[:32]}-{hashlib.sha256(config.encode()).hexdigest()[:8]}"
 
 
-def make_chroma_client(settings: Settings) -> ClientAPI:
-    """Embedded persistent Chroma under ``data_dir``, or an HTTP client for ``chroma_host``."""
+def make_chroma_client(settings: Settings, notices: list[str] | None = None) -> ClientAPI:
+    """Embedded persistent Chroma under ``data_dir``, or an HTTP client for ``chroma_host``.
+
+    A persist folder that cannot be used (unwritable, corrupt) gives an in-memory store and a
+    warning, logged and appended to ``notices`` for the app to show.
+    """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -65,8 +69,19 @@ def make_chroma_client(settings: Settings) -> ClientAPI:
                 settings=chroma_settings,
             )
         path = settings.data_dir / "chroma"
-        path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        except Exception as exc:  # unwritable, corrupt or locked: index in memory instead
+            notice = (
+                f"The Chroma store in {path} cannot be used ({type(exc).__name__}: "
+                f"{str(exc)[:160]}); articles are indexed in memory for this session. "
+                "Move or delete that folder to rebuild it."
+            )
+            log.warning(notice)
+            if notices is not None:
+                notices.append(notice)
+            return _memory_client()
     except Exception as exc:  # chromadb raises ValueError, ConnectionError, OSError, its own
         where = (
             f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
@@ -74,6 +89,18 @@ def make_chroma_client(settings: Settings) -> ClientAPI:
             else f"the Chroma store in {settings.data_dir / 'chroma'}"
         )
         raise IndexingError(f"Could not open {where}: {exc}") from exc
+
+
+def _memory_client() -> ClientAPI:
+    """Chroma in memory. Chroma keeps one in-memory system per process and refuses a second
+    with settings that differ in any field, so an existing one is joined with its own."""
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from chromadb.config import Settings as ChromaSettings
+
+    existing = SharedSystemClient._identifier_to_system.get("ephemeral")
+    settings = existing.settings if existing else ChromaSettings(anonymized_telemetry=False)
+    return chromadb.EphemeralClient(settings=settings)
 
 
 def tokenize_for_bm25(texts: list[str]) -> Any:

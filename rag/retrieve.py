@@ -14,6 +14,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from rag.errors import IndexingError
 from rag.fusion import blend_scores, fuse_rankings
 from rag.index import ArticleIndex, tokenize_for_bm25
 from rag.types import Article, Passage
@@ -71,7 +72,14 @@ def dense_scores(
 ) -> dict[int, float]:
     """Sentence number -> cosine similarity of the query to the sentence's embedded text."""
     vector = embedder.embed_query(query)
-    hits = index.store.similarity_search_by_vector_with_relevance_scores(vector, k=2 * pool)
+    try:
+        hits = index.store.similarity_search_by_vector_with_relevance_scores(vector, k=2 * pool)
+    except Exception as exc:  # a Chroma server gone: httpx, chromadb or OS errors
+        raise IndexingError(
+            "The vector store did not answer "
+            f"({type(exc).__name__}: {str(exc)[:120]}). Your article and chat are kept: "
+            "ask again once the Chroma server is back."
+        ) from exc
     # With the cosine space this langchain-chroma call returns the distance (1 - cosine).
     # Each sentence is stored alone and with its context: keep the better of the two.
     scores: dict[int, float] = {}

@@ -98,7 +98,11 @@ class ChatApp:
             progress((done, total), desc="Embedding sentences", unit="sentences")
 
         try:
-            return self.shown(load(on_progress))
+            outputs = self.shown(load(on_progress))
+            notices = self.service.resources.notices
+            while notices:
+                gr.Warning(notices.pop(0))
+            return outputs
         except RagError as exc:
             gr.Warning(str(exc))
             return (gr.skip(),) * 5

@@ -7,6 +7,7 @@ sees of its reply.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -25,6 +26,7 @@ class Script:
     def __init__(self) -> None:
         self.replies: list[str] = []
         self.requests: list[dict[str, Any]] = []
+        self.delay_s = 0.0  # a hanging server: wait this long before answering
 
     def next_reply(self) -> str:
         return self.replies.pop(0) if self.replies else "The article doesn't say."
@@ -38,6 +40,8 @@ def make_app(script: Script) -> FastAPI:
         body = await request.json()
         script.requests.append(body)
         reply = script.next_reply()
+        if script.delay_s:
+            await asyncio.sleep(script.delay_s)
         if not body.get("stream"):
             return JSONResponse(
                 {
