@@ -52,7 +52,8 @@ def as_claim(question: str, answer: str) -> str:
 def pairs(paths: list[Path], settings: Settings) -> tuple[list[float], list[float]]:
     """Support scores of supported and of unsupported (claim, sentence) pairs."""
     resources = Resources(settings)
-    supported, unsupported = [], []
+    supported: list[float] = []
+    unsupported: list[float] = []
     for path in paths:
         items = [i for i in read_jsonl(path).items if i.answerable]
         articles = {}
@@ -66,7 +67,7 @@ def pairs(paths: list[Path], settings: Settings) -> tuple[list[float], list[floa
             golds = [normalize_answer(a) for a in item.answers]
             claim = as_claim(item.question, item.answers[0])
 
-            def holds_evidence(start: int, end: int, spans: list = spans) -> bool:
+            def holds_evidence(start: int, end: int, spans: list[tuple[int, int]] = spans) -> bool:
                 return any(s < end and start < e for s, e in spans)
 
             good = [s for s in article.sentences if holds_evidence(s.start, s.end)]

@@ -161,3 +161,26 @@ def percentile(values: Sequence[float], q: float) -> float:
 def mean(values: Sequence[float]) -> float:
     """Arithmetic mean; NaN for no values (shown as "n/a", never as 0)."""
     return sum(values) / len(values) if values else math.nan
+
+
+def tradeoff_curve(
+    rows: Sequence[tuple[bool, float, float]], thresholds: Sequence[float]
+) -> list[tuple[float, float, float]]:
+    """(threshold, HasAns F1, NoAns accuracy) when answering only at confidence >= threshold.
+
+    ``rows`` are (answerable, confidence, F1 of the best span if answered). An answerable
+    question abstained on scores 0; an unanswerable one scores 1 when abstained on.
+
+    >>> tradeoff_curve([(True, 0.9, 1.0), (True, 0.4, 0.5), (False, 0.3, 0.0)], [0.35, 0.5])
+    [(0.35, 0.75, 1.0), (0.5, 0.5, 1.0)]
+    """
+    has = [(c, f1) for answerable, c, f1 in rows if answerable]
+    no = [c for answerable, c, _ in rows if not answerable]
+    return [
+        (
+            t,
+            mean([f1 if c >= t else 0.0 for c, f1 in has]),
+            mean([1.0 if c < t else 0.0 for c in no]),
+        )
+        for t in thresholds
+    ]

@@ -8,6 +8,7 @@ import math
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from eval.metrics import tradeoff_curve
 from eval.scores import is_correct
 from rag.types import Article
 
@@ -91,6 +92,43 @@ def latency_histogram(latencies: list[float], *, bins: int = 20) -> str:
     return "".join(parts)
 
 
+def tradeoff_plot(predictions: list[dict[str, Any]]) -> str:
+    """HasAns F1 and NoAns accuracy against the no-answer threshold, as an inline SVG
+    (only for runs whose answerer reports a best span when it abstains: the learned reader)."""
+    rows = [
+        (bool(p["answerable"]), float(p["confidence"]), float(p.get("guess_f1") or 0.0))
+        for p in predictions
+        if p.get("guess_f1") is not None or not p["answerable"]
+    ]
+    if not any(p.get("guess_f1") is not None for p in predictions):
+        return ""
+    steps = [i / 20 for i in range(21)]
+    curve = tradeoff_curve(rows, steps)
+    w, h, pad = 640, 200, 30
+
+    def point(x: float, y: float) -> str:
+        return f"{pad + x * (w - 2 * pad):.1f},{h - pad - y * (h - 2 * pad):.1f}"
+
+    lines = []
+    for index, colour, label in ((1, "#4e79a7", "HasAns F1"), (2, "#e15759", "NoAns accuracy")):
+        pts = " ".join(point(c[0], c[index]) for c in curve if c[index] == c[index])
+        lines.append(f"<polyline fill='none' stroke='{colour}' stroke-width='2' points='{pts}'>"
+                     f"<title>{label}</title></polyline>")  # fmt: skip
+    axis = "".join(
+        f"<text x='{point(t, 0).split(',')[0]}' y='{h - 10}' text-anchor='middle'>{t:g}</text>"
+        for t in (0, 0.25, 0.5, 0.75, 1)
+    )
+    return (
+        "<h2>No-answer trade-off</h2><p class='muted'>Answering only when the reader's "
+        "confidence reaches the threshold (x): <span style='color:#4e79a7'>HasAns F1</span> "
+        "and <span style='color:#e15759'>NoAns accuracy</span> (0–1).</p>"
+        f"<svg viewBox='0 0 {w} {h}' width='{w}' role='img' aria-label='trade-off curve'>"
+        + "".join(lines)
+        + axis
+        + "</svg>"
+    )
+
+
 def highlighted_paragraphs(article: Article, cited: set[int]) -> str:
     """The paragraphs holding cited sentences, each sentence numbered, cited ones marked."""
     paragraphs = sorted({s.paragraph for s in article.sentences if s.idx in cited})
@@ -143,6 +181,7 @@ def render_html(report: Report) -> str:
         f"</head><body><h1>Eval report: {escape(str(c.get('set', '')))}</h1>"
         f"<p class='muted'>{config}</p><h2>Metrics</h2><table class='metrics'>{metrics}</table>"
         f"<h2>Latency</h2>{latency_histogram([p['latency_ms'] for p in report.predictions])}"
+        + tradeoff_plot(report.predictions)
         + (f"<h2>Problems</h2><ul>{problems}</ul>" if problems else "")
         + f"<h2>Questions (failures first)</h2>{questions}</body></html>"
     )

@@ -27,6 +27,7 @@ from eval.metrics import (
     retrieval_hit,
     score_answer,
     supports,
+    token_f1,
 )
 from eval.scores import aggregate
 from eval.sets import EvalItem, EvalSet, read_jsonl
@@ -107,6 +108,9 @@ def score_prediction(item: EvalItem, answer: Answer, article: Article) -> dict[s
         "evidence_found": bool(spans) or not item.answerable,
         "retrieved": answer.retrieved,
         "confidence": round(answer.confidence, 4),
+        "guess_f1": round(max((token_f1(answer.guess, g) for g in item.answers), default=0.0), 4)
+        if answer.guess
+        else None,
         "article": item.article,
     }
 

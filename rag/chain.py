@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from rag.reader.model import Reader
+
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 
@@ -50,6 +52,15 @@ class Resources:
     @cached_property
     def nlp(self) -> Language:
         return load_nlp(self.settings.spacy_model)
+
+    @cached_property
+    def reader(self) -> Reader | None:
+        """The learned reader, or None when settings choose the rules."""
+        if self.settings.reader != "learned":
+            return None
+        from rag.reader.model import Reader
+
+        return Reader.load(self.settings.reader_model)
 
     @cached_property
     def client(self) -> ClientAPI:
@@ -118,6 +129,7 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
         rrf_k=settings.rrf_k,
     )
     lookup = SentenceDocs(index, resources.nlp)
+    reader = resources.reader
 
     def retrieve(question: str, config: RunnableConfig) -> dict[str, Any]:
         started = time.perf_counter()
@@ -131,14 +143,18 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
         lookup.prefetch(
             n for p in passages[: settings.top_k] for n in (p.sentence.idx - 1, p.sentence.idx)
         )
-        result = answer_question(
-            resources.nlp(inputs["question"]),
-            passages,
-            index.article,
-            lookup,
-            threshold=settings.abstain_threshold,
-            top_k=settings.top_k,
-        )
+        question = resources.nlp(inputs["question"])
+        if reader is not None:
+            result = reader.answer(question, passages, index.article, lookup, top_k=settings.top_k)
+        else:
+            result = answer_question(
+                question,
+                passages,
+                index.article,
+                lookup,
+                threshold=settings.abstain_threshold,
+                top_k=settings.top_k,
+            )
         result.retrieved = [p.sentence.idx for p in passages]
         result.timings["retrieve"] = inputs["ms"]
         result.timings["answer"] = (time.perf_counter() - started) * 1000

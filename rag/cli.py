@@ -263,6 +263,21 @@ def eval_command(
         out.print(f"Wrote {json_path} and {html_path}")
 
 
+@app.command(
+    "bench",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def bench_command(ctx: typer.Context) -> None:
+    """Speed: index, re-open and answer latency, beside the LangChain tutorial pipeline.
+
+    Options (see `rag bench --help`): --backends extractive local, --out FILE.
+    """
+    from eval.bench import main as bench_main
+
+    raise typer.Exit(bench_main(list(ctx.args)))
+
+
 def main() -> None:
     app()
 

@@ -92,7 +92,7 @@ def missing_names(terms: Sequence[Term], article_text: str) -> list[Term]:
     return [t for t in terms if t.is_name and t.text.replace(".", "") not in haystack]
 
 
-def _matched_tokens(terms: Sequence[Term], doc: Doc) -> dict[int, float]:
+def matched_tokens(terms: Sequence[Term], doc: Doc) -> dict[int, float]:
     """Token index -> weight of the question term it matches."""
     weights: dict[str, float] = {}
     for term in terms:
@@ -110,9 +110,10 @@ _PLACE_PREPOSITIONS = {"in", "at", "inside", "near", "on", "outside", "across"}
 _ANAPHORS = {"there", "he", "she", "they", "it", "his", "her", "their", "its", "this", "these"}
 
 
-def _refers_back(doc: Doc) -> bool:
+def refers_back(doc: Doc) -> bool:
     """The sentence leans on the one before: a pronoun, "there", or an opening quote."""
-    return doc.text[:1] in _OPEN_QUOTES or any(t.lower_ in _ANAPHORS for t in doc)
+    starts_quoted = len(doc) > 0 and doc[0].text[:1] in _OPEN_QUOTES  # not doc.text: slow
+    return starts_quoted or any(t.lower_ in _ANAPHORS for t in doc)
 
 
 def _covers(words: set[str], stems: set[str], wanted: str) -> bool:
@@ -120,7 +121,7 @@ def _covers(words: set[str], stems: set[str], wanted: str) -> bool:
     return wanted in words or stem(wanted) in stems
 
 
-def _has_focus(
+def has_focus(
     candidate: Candidate,
     qtype: QuestionType,
     question: Doc,
@@ -152,7 +153,7 @@ def _has_focus(
     return True
 
 
-def _grounded(candidate: Candidate, terms: Sequence[Term], sentence_doc: SentenceDoc) -> bool:
+def is_grounded(candidate: Candidate, terms: Sequence[Term], sentence_doc: SentenceDoc) -> bool:
     """The cited sentences name every proper name the question uses.
 
     "How many Russian soldiers have died?" must not be answered from a sentence about
@@ -164,7 +165,7 @@ def _grounded(candidate: Candidate, terms: Sequence[Term], sentence_doc: Sentenc
     # there since 2009, …" answers "Who runs a bakery on Quay Street?".
     around = set(candidate.sentences)
     for n in candidate.sentences:
-        if n > 1 and _refers_back(sentence_doc(n)):
+        if n > 1 and refers_back(sentence_doc(n)):
             around.add(n - 1)
     for n in sorted(around):
         for t in sentence_doc(n):
@@ -185,7 +186,7 @@ def _in_question(span_tokens: Sequence[Token], terms: Sequence[Term]) -> bool:
     return bool(content) and all(normal_lemma(t) in lemmas for t in content)
 
 
-def _is_attribution(token: Token) -> bool:
+def is_attribution(token: Token) -> bool:
     """True inside "according to X" or "X reported/told" trailing a claim."""
     for ancestor in [token, *token.ancestors][:4]:
         if ancestor.lemma_ == "accord":
@@ -194,7 +195,7 @@ def _is_attribution(token: Token) -> bool:
     return token.dep_ == "nsubj" and head.lemma_ in ("report",) and head.dep_ != "ROOT"
 
 
-def _closeness(token: Token, matched: dict[int, float]) -> float:
+def closeness(token: Token, matched: dict[int, float]) -> float:
     """Larger when the token sits near strongly weighted question words, in the parse
     (head path up to 4 steps) and in the word order."""
     if not matched:
@@ -244,21 +245,21 @@ def entity_groups(doc: Doc, labels: Sequence[str]) -> list[Span]:
 def _entity_candidates(
     qtype: QuestionType, terms: Sequence[Term], doc: Doc, number: int, base: float
 ) -> list[Candidate]:
-    matched = _matched_tokens(terms, doc)
+    matched = matched_tokens(terms, doc)
     out = []
     for span in entity_groups(doc, qtype.labels):
         if _in_question(list(span), terms):
             continue
         root = span.root
         fit = 0.25 if qtype.kind == "who" or span.label_ == qtype.labels[0] else 0.12
-        score = base + fit + _closeness(root, matched) + _agent_list_bonus(span, matched)
+        score = base + fit + closeness(root, matched) + _agent_list_bonus(span, matched)
         if root.head.i in matched and root.head.lower_ in {t.text for t in terms}:
             score += 0.1  # "32 NATO members" for "how many members"
         if any(doc[i].head.i in range(span.start, span.end) for i in matched):
             score += 0.3  # the question's words describe it: "Kremlin spokesman Dmitry Peskov"
         if any(t.dep_ == "poss" or t.dep_ == "case" for t in span):
             score -= 0.25
-        if _is_attribution(root):
+        if is_attribution(root):
             score += 0.35 if qtype.kind == "source" else -0.45
         if qtype.kind == "day" and _WEEKDAYS.search(span.text):
             score += 0.3
@@ -293,7 +294,7 @@ def _speaker_candidates(
         previous = sentence_doc(number - 1)
         speaker = _speaker(previous)
         if speaker is not None and any(ch in previous.text for ch in _CLOSE_QUOTES):
-            bonus = 0.15 + _closeness(doc[0], _matched_tokens(terms, doc))
+            bonus = 0.15 + closeness(doc[0], matched_tokens(terms, doc))
             out.append(Candidate(speaker.text, (number, number - 1), base + bonus))
     for token in doc:
         if token.lower_ in _PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
@@ -301,7 +302,7 @@ def _speaker_candidates(
                 people = [e for e in sentence_doc(back).ents if e.label_ == "PERSON"]
                 if people:
                     name = people[-1].text
-                    bonus = _closeness(token, _matched_tokens(terms, doc))
+                    bonus = closeness(token, matched_tokens(terms, doc))
                     out.append(Candidate(name, (number, back), base + 0.2 + bonus))
                     break
             break
@@ -334,7 +335,7 @@ def _subject_candidates(
     terms: Sequence[Term], doc: Doc, number: int, base: float
 ) -> list[Candidate]:
     """The subject of a verb the question names ("Some critics fear …")."""
-    matched = _matched_tokens(terms, doc)
+    matched = matched_tokens(terms, doc)
     out = []
     for i, weight in matched.items():
         verb = doc[i]
@@ -352,7 +353,7 @@ def _subject_candidates(
                     and not _in_question(list(span), terms)
                     and len(span) <= 8
                 ):
-                    score = base + 0.2 + _closeness(child, matched)
+                    score = base + 0.2 + closeness(child, matched)
                     out.append(Candidate(span.text, (number,), score))
     return out
 
@@ -396,7 +397,56 @@ def best_clause(text: str, terms: Sequence[Term]) -> str:
     return best if len(best.split()) >= 4 else body
 
 
-def _yes_no(doc: Doc) -> str:
+ScoredSentence = tuple[float, Passage, Doc]  # (support, the retrieved sentence, its parse)
+
+
+def score_sentences(
+    question: Doc, terms: Sequence[Term], group: Sequence[Passage], sentence_doc: SentenceDoc
+) -> list[ScoredSentence]:
+    """Each passage with its support, best supported first."""
+    out = []
+    for p in group:
+        doc = sentence_doc(p.sentence.idx)
+        # The retriever's first pick (IDF-weighted BM25 + dense) breaks near-ties.
+        bonus = 0.03 if p.rank == 1 else 0.0
+        out.append((support(terms, doc, p.dense, question) + bonus, p, doc))
+    return sorted(out, key=lambda x: -x[0])
+
+
+def rule_candidates(
+    qtype: QuestionType,
+    terms: Sequence[Term],
+    group: Sequence[ScoredSentence],
+    sentence_doc: SentenceDoc,
+) -> list[Candidate]:
+    """The typed spans the rules propose from each sentence, scored by hand-set weights."""
+    found: list[Candidate] = []
+    for sup, p, doc in group:
+        n = p.sentence.idx
+        if qtype.labels:
+            found += _entity_candidates(qtype, terms, doc, n, sup)
+        if qtype.kind == "identity":
+            found += _title_candidates(terms, doc, n, sup)
+        if qtype.kind in ("who", "source"):
+            found += _speaker_candidates(terms, doc, n, sup, sentence_doc)
+            found += _subject_candidates(terms, doc, n, sup)
+    return found
+
+
+def is_plausible(
+    candidate: Candidate,
+    qtype: QuestionType,
+    question: Doc,
+    terms: Sequence[Term],
+    sentence_doc: SentenceDoc,
+) -> bool:
+    """The cited sentences name the question's names and hold its focus (see above)."""
+    return is_grounded(candidate, terms, sentence_doc) and has_focus(
+        candidate, qtype, question, sentence_doc
+    )
+
+
+def yes_no(doc: Doc) -> str:
     negated = any(t.dep_ == "neg" or t.lower_ in ("no", "never", "not") for t in doc)
     return "No" if negated else "Yes"
 
@@ -419,14 +469,8 @@ def answer_question(
     if not passages:
         return Answer(NO_ANSWER, True, [], closest=closest)
 
-    def score(group: Sequence[Passage]) -> list[tuple[float, Passage, Doc]]:
-        out = []
-        for p in group:
-            doc = sentence_doc(p.sentence.idx)
-            # The retriever's first pick (IDF-weighted BM25 + dense) breaks near-ties.
-            bonus = 0.03 if p.rank == 1 else 0.0
-            out.append((support(terms, doc, p.dense, question) + bonus, p, doc))
-        return sorted(out, key=lambda x: -x[0])
+    def score(group: Sequence[Passage]) -> list[ScoredSentence]:
+        return score_sentences(question, terms, group, sentence_doc)
 
     scored = score(passages[:top_k])
     missing = missing_names(terms, article.text)
@@ -438,23 +482,8 @@ def answer_question(
     floor = max(threshold, (0.6 if qtype.labels else 0.75) * scored[0][0])
 
     def gather(group: list[tuple[float, Passage, Doc]]) -> list[Candidate]:
-        found: list[Candidate] = []
-        for sup, p, doc in group:
-            if sup < floor:
-                continue
-            n = p.sentence.idx
-            if qtype.labels:
-                found += _entity_candidates(qtype, terms, doc, n, sup)
-            if qtype.kind == "identity":
-                found += _title_candidates(terms, doc, n, sup)
-            if qtype.kind in ("who", "source"):
-                found += _speaker_candidates(terms, doc, n, sup, sentence_doc)
-                found += _subject_candidates(terms, doc, n, sup)
-        return [
-            c
-            for c in found
-            if _grounded(c, terms, sentence_doc) and _has_focus(c, qtype, question, sentence_doc)
-        ]
+        found = rule_candidates(qtype, terms, [g for g in group if g[0] >= floor], sentence_doc)
+        return [c for c in found if is_plausible(c, qtype, question, terms, sentence_doc)]
 
     candidates = gather(scored[: 5 if qtype.labels else 3])
     if qtype.labels and not candidates and len(passages) > top_k:
@@ -467,13 +496,13 @@ def answer_question(
     if candidates:
         top = max(candidates, key=lambda c: c.score)
         short, cited = top.text, top.sentences
-    elif qtype.kind == "yesno" and _has_focus(
+    elif qtype.kind == "yesno" and has_focus(
         Candidate("", (best_p.sentence.idx,), 0.0), qtype, question, sentence_doc
     ):
-        short, cited = _yes_no(best_doc), (best_p.sentence.idx,)
+        short, cited = yes_no(best_doc), (best_p.sentence.idx,)
     elif qtype.kind == "yesno":  # the sentence is on topic but does not say yes or no
         short, cited = best_clause(best_p.sentence.text, terms), (best_p.sentence.idx,)
-    elif _has_focus(Candidate("", (best_p.sentence.idx,), 0.0), qtype, question, sentence_doc):
+    elif has_focus(Candidate("", (best_p.sentence.idx,), 0.0), qtype, question, sentence_doc):
         short, cited = best_clause(best_p.sentence.text, terms), (best_p.sentence.idx,)
         if qtype.kind == "describe":
             # The first well-supported sentence whose parse fills the question's gap answers.

@@ -12,6 +12,7 @@ takes ~13 s and makes ~17 tokens/s (measured numbers in the closing note of the 
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 from collections.abc import Iterator
 from functools import lru_cache
@@ -57,15 +58,23 @@ def load_llama(model: str, n_ctx: int) -> Llama:
         raise BackendUnavailable(
             "llama-cpp-python is not installed. Run: pip install 'rag[local]'."
         ) from exc
-    if model == PACKAGED:
-        return Llama(model_path=str(packaged_gguf()), n_ctx=n_ctx, verbose=False, seed=0)
-    if Path(model).exists():
-        return Llama(model_path=model, n_ctx=n_ctx, verbose=False, seed=0)
-    repo, _, pattern = model.partition(":")  # "org/repo:*Q4_K_M.gguf"
     try:
-        return Llama.from_pretrained(repo, filename=pattern or "*.gguf", n_ctx=n_ctx, verbose=False)
-    except Exception as exc:  # hub errors vary: offline, 404, gated
+        if model == PACKAGED:
+            llama = Llama(model_path=str(packaged_gguf()), n_ctx=n_ctx, verbose=False, seed=0)
+        elif Path(model).exists():
+            llama = Llama(model_path=model, n_ctx=n_ctx, verbose=False, seed=0)
+        else:
+            repo, _, pattern = model.partition(":")  # "org/repo:*Q4_K_M.gguf"
+            llama = Llama.from_pretrained(
+                repo, filename=pattern or "*.gguf", n_ctx=n_ctx, verbose=False
+            )
+    except BackendUnavailable:
+        raise
+    except Exception as exc:  # hub errors vary: offline, 404, gated; a bad file
         raise BackendUnavailable(f"Could not load the local model {model!r}: {exc}") from exc
+    # Free it before interpreter shutdown: llama.cpp's own finaliser fails once modules are gone.
+    atexit.register(llama.close)
+    return llama
 
 
 class ChatLlamaCpp(BaseChatModel):

@@ -73,6 +73,7 @@ class ArticleService:
         """Load the models now, not on the first user's question."""
         with self._indexing:
             _ = self.resources.embedder, self.resources.nlp, self.resources.client
+            _ = self.resources.reader
 
     def available_backends(self) -> list[str]:
         """The answerers installed and configured here; extractive needs nothing and is first."""

@@ -73,6 +73,7 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)  # LLM claims no kept citation backs
     dropped: list[dict[str, Any]] = field(default_factory=list)  # {"sentence","claim","reason"}
     note: str = ""  # shown with the answer: a fallback taken, a question rewritten
+    guess: str = ""  # the learned reader's best span, kept when it abstains (eval's curve)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: answer, abstained, citations, latency_ms (+ extras)."""

@@ -147,3 +147,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
+
+
+def resources_like(seed_resources, settings: Settings):  # type: ignore[no-untyped-def]
+    """Resources for other Settings (store, backends) that reuse the session's loaded models."""
+    from rag.chain import Resources
+
+    resources = Resources(settings)
+    resources.__dict__["embedder"] = seed_resources.embedder
+    resources.__dict__["nlp"] = seed_resources.nlp
+    return resources

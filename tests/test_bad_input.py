@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from rag.chain import check_question
+from rag.config import Settings
 from rag.errors import RagError
 from rag.service import ArticleService
+from tests.conftest import resources_like
 
 pytestmark = pytest.mark.slow
 
@@ -63,8 +65,9 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def service(seed_resources) -> ArticleService:  # type: ignore[no-untyped-def]
-    return ArticleService(seed_resources.settings, seed_resources)
+def service(seed_resources, tmp_path_factory: pytest.TempPathFactory) -> ArticleService:  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir=tmp_path_factory.mktemp("bad-input-data"))
+    return ArticleService(settings, resources_like(seed_resources, settings))
 
 
 @dataclass(frozen=True)

@@ -13,23 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from rag.chain import Resources
 from rag.config import Settings
 from rag.service import ArticleService
 from rag.webapp import ChatApp
-from tests.conftest import unused_port
+from tests.conftest import resources_like, unused_port
 from tests.fake_openai import Script, serve
 from tests.test_index import _wait_for_chroma
 
 pytestmark = pytest.mark.slow
-
-
-def resources_like(seed_resources, settings: Settings) -> Resources:  # type: ignore[no-untyped-def]
-    """New Settings (store, backends) with the session's already loaded models."""
-    resources = Resources(settings)
-    resources.__dict__["embedder"] = seed_resources.embedder
-    resources.__dict__["nlp"] = seed_resources.nlp
-    return resources
 
 
 def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
