@@ -108,6 +108,8 @@ def score_prediction(item: EvalItem, answer: Answer, article: Article) -> dict[s
         "evidence_found": bool(spans) or not item.answerable,
         "retrieved": answer.retrieved,
         "confidence": round(answer.confidence, 4),
+        "backend": answer.backend,  # "extractive (fallback from local)" when the check fell back
+        "note": answer.note,
         "guess_f1": round(max((token_f1(answer.guess, g) for g in item.answers), default=0.0), 4)
         if answer.guess
         else None,

@@ -64,6 +64,8 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
             sum(r["supporting_citations"] for r in rows) / citations if citations else float("nan")
         ),
         "citation_recall": mean([float(r["evidence_covered"]) for r in has]),
+        # LLM runs: the share of answers the citation check replaced with the extractive one
+        "fallback_rate": mean([float("fallback" in r.get("backend", "")) for r in rows]),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
         "latency_max_ms": max(latencies) if latencies else float("nan"),
