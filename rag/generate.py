@@ -186,8 +186,8 @@ class LlmAnswerer:
             unsupported=[c.text for i, c in enumerate(claims) if not checked.is_supported(i)],
             dropped=dropped,
             note=(
-                f"The model left claims uncited; the checker added {added}, "
-                "the sentences that support them."
+                f"The model left claims uncited; the checker added {added} where the article "
+                "supports them."
                 if added
                 else ""
             ),

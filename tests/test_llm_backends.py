@@ -105,7 +105,7 @@ def test_an_uncited_claim_gets_the_sentence_that_supports_it(service, script, se
     assert answer.text == "Britain, Germany, Spain and Poland. [8]"
     assert [c.sentence for c in answer.citations] == [8]
     assert answer.note == (
-        "The model left claims uncited; the checker added [8], the sentences that support them."
+        "The model left claims uncited; the checker added [8] where the article supports them."
     )
 
 
