@@ -164,7 +164,8 @@ class LlmAnswerer:
         threshold = self.settings.support_threshold
         checked = check_citations(claims, self.article, similarity, threshold)
         checked = attach_missing(checked, shown, similarity, threshold)
-        added = "".join(f"[{c.sentence}]" for c in checked.checks if c.reason == ADDED)
+        added_to = dict.fromkeys(c.sentence for c in checked.checks if c.reason == ADDED)
+        added = "".join(f"[{n}]" for n in added_to)  # each sentence once
         dropped = [
             {"sentence": c.sentence, "claim": claims[c.claim].text, "reason": c.reason}
             for c in checked.dropped

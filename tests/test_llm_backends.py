@@ -109,6 +109,21 @@ def test_an_uncited_claim_gets_the_sentence_that_supports_it(service, script, se
     )
 
 
+def test_two_uncited_claims_backed_by_one_sentence_name_it_once(
+    service, script, seed_article
+) -> None:  # type: ignore[no-untyped-def]
+    answer = ask(
+        service,
+        script,
+        seed_article,
+        "Britain and Germany ruled out sending troops. Spain and Poland ruled out troops too.",
+        "Who ruled out sending troops?",
+    )
+    assert answer.backend == "openai"
+    assert [c.sentence for c in answer.citations] == [8]
+    assert answer.note.startswith("The model left claims uncited; the checker added [8] where")
+
+
 def test_an_uncited_claim_nothing_supports_falls_back_to_the_extractive_answer(
     service, script, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
