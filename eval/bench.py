@@ -36,7 +36,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eval.long_article import long_article
-from eval.metrics import find_spans, percentile
+from eval.metrics import find_spans, overlapping, percentile
 from eval.sets import EvalItem, read_jsonl
 
 ROOT = Path(__file__).resolve().parent
@@ -127,12 +127,9 @@ def measure(path: Path, items: list[EvalItem], backends: Sequence[str]) -> dict[
 
         service = ArticleService(settings, resources)
         key = service.load(article).id
+        sentence_spans = [(s.start, s.end) for s in article.sentences]
         evidence = {
-            item.id: [
-                (s.start, s.end)
-                for s in article.sentences
-                if _overlap((s.start, s.end), find_spans(article.text, item.evidence))
-            ]
+            item.id: overlapping(sentence_spans, find_spans(article.text, item.evidence))
             for item in items
             if item.answerable
         }

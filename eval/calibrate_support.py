@@ -23,7 +23,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from eval.metrics import find_spans, normalize_answer
+from eval.metrics import contains_answer, find_spans, overlapping
 from eval.sets import read_jsonl
 from rag.article import load_source
 from rag.chain import Resources
@@ -58,24 +58,21 @@ def pairs(paths: list[Path], settings: Settings) -> tuple[list[float], list[floa
         items = [i for i in read_jsonl(path).items if i.answerable]
         articles = {}
         for item in items:
-            if item.article not in articles:
+            if item.article not in articles:  # each article indexed once, with its retriever
                 article = load_source(item.article, settings)
-                articles[item.article] = (article, resources.index(article))
-            article, index = articles[item.article]
-            retriever = HybridRetriever(index=index, embedder=resources.embedder, k=5)
-            spans = find_spans(article.text, item.evidence)
-            golds = [normalize_answer(a) for a in item.answers]
+                index = resources.index(article)
+                retriever = HybridRetriever(index=index, embedder=resources.embedder, k=5)
+                articles[item.article] = (article, retriever)
+            article, retriever = articles[item.article]
+            sentence_spans = [(s.start, s.end) for s in article.sentences]
+            held = set(overlapping(sentence_spans, find_spans(article.text, item.evidence)))
             claim = as_claim(item.question, item.answers[0])
-
-            def holds_evidence(start: int, end: int, spans: list[tuple[int, int]] = spans) -> bool:
-                return any(s < end and start < e for s, e in spans)
-
-            good = [s for s in article.sentences if holds_evidence(s.start, s.end)]
+            good = [s for s in article.sentences if (s.start, s.end) in held]
             bad = [
                 p.sentence
                 for p in retriever.passages(item.question)
-                if not holds_evidence(p.sentence.start, p.sentence.end)
-                and not any(g and g in normalize_answer(p.sentence.text) for g in golds)
+                if (p.sentence.start, p.sentence.end) not in held
+                and not any(contains_answer(p.sentence.text, a) for a in item.answers)
             ]
             texts = [claim] + [s.text for s in good + bad]
             vectors = np.asarray(resources.embedder.embed_documents(texts))

@@ -94,6 +94,15 @@ def overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def overlapping(spans: Sequence[Span], targets: Sequence[Span]) -> list[Span]:
+    """The ``spans`` (sentences, say) that share a character with any of ``targets``.
+
+    >>> overlapping([(0, 5), (5, 9), (9, 12)], [(4, 6)])
+    [(0, 5), (5, 9)]
+    """
+    return [s for s in spans if any(overlaps(s, t) for t in targets)]
+
+
 def contains_answer(sentence: str, gold: str) -> bool:
     """The normalised gold answer's tokens occur as a contiguous run in the sentence's.
 
@@ -134,7 +143,7 @@ def evidence_covered(
     """
     cited_set = set(cited)
     for span in evidence:
-        needed = [s for s in sentences if overlaps(s, span)]
+        needed = overlapping(sentences, [span])
         if needed and all(s in cited_set for s in needed):
             return True
     return False

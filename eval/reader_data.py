@@ -13,7 +13,6 @@ Rows carry their article's number, so holding out is by article, never by questi
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.metrics import normalize_answer, token_f1
+from eval.metrics import contains_answer, token_f1
+from eval.sets import SquadArticle, SquadQuestion
 from rag.article import article_from_text
 from rag.chain import Resources, SentenceDocs
 from rag.config import Settings
@@ -32,35 +32,6 @@ from rag.types import Article, Passage
 
 Progress = Callable[[str], None]
 _SPARE = 40  # passages fetched so that removing the gold paragraph still leaves enough
-
-
-@dataclass(frozen=True)
-class SquadQuestion:
-    id: str
-    question: str
-    answers: tuple[str, ...]  # empty when unanswerable
-    paragraph: int  # 1-based paragraph of the article that holds the question
-
-
-@dataclass(frozen=True)
-class SquadArticle:
-    title: str
-    text: str
-    questions: tuple[SquadQuestion, ...]
-
-
-def read_squad_articles(path: Path) -> list[SquadArticle]:
-    """Articles of an official SQuAD 2.0 file, questions tagged with their paragraph."""
-    out = []
-    for entry in json.loads(path.read_text(encoding="utf-8"))["data"]:
-        questions = []
-        for number, paragraph in enumerate(entry["paragraphs"], start=1):
-            for qa in paragraph["qas"]:
-                golds = () if qa.get("is_impossible") else tuple(a["text"] for a in qa["answers"])
-                questions.append(SquadQuestion(qa["id"], qa["question"], golds, number))
-        text = "\n\n".join(p["context"].strip() for p in entry["paragraphs"])
-        out.append(SquadArticle(entry["title"], text, tuple(questions)))
-    return out
 
 
 def sha256_of(path: Path) -> str:
@@ -158,7 +129,12 @@ def build_rows(
         f1s.append(
             [max((token_f1(o.text, g) for g in golds), default=0.0) for o in reading.options]
         )
-        evidence.append([_holds(o.scored[1].sentence.text, golds) for o in reading.options])
+        evidence.append(
+            [
+                any(contains_answer(o.scored[1].sentence.text, g) for g in golds)
+                for o in reading.options
+            ]
+        )
         xs.append(reading.rows.reshape(len(reading.options), len(SPAN_FEATURES)))
         groups.append(np.full(len(reading.options), group))
         bases.append(reading.base)
@@ -177,11 +153,6 @@ def build_rows(
         np.asarray(removed, dtype=bool),
         np.asarray(ids),
     )
-
-
-def _holds(sentence: str, golds: tuple[str, ...]) -> bool:
-    text = normalize_answer(sentence)
-    return any(normalize_answer(g) in text for g in golds)
 
 
 def question_rows(rows: Rows, span_scores: np.ndarray) -> np.ndarray:

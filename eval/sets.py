@@ -110,6 +110,46 @@ def read_jsonl(path: Path, default_article: Path | None = None) -> EvalSet:
     return EvalSet(tuple(items), tuple(problems), {}, path.stem)
 
 
+@dataclass(frozen=True)
+class SquadQuestion:
+    id: str
+    question: str
+    answers: tuple[str, ...]  # gold answer texts as given (repeats kept); empty if unanswerable
+    paragraph: int  # 1-based paragraph of the article that holds the question
+
+
+@dataclass(frozen=True)
+class SquadArticle:
+    title: str
+    text: str  # the paragraphs joined by a blank line: the whole-article setting
+    questions: tuple[SquadQuestion, ...]
+
+
+def read_squad_articles(path: Path, max_articles: int | None = None) -> list[SquadArticle]:
+    """Articles of an official SQuAD 2.0 JSON file, each question tagged with its paragraph."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))["data"]
+        out = []
+        for entry in data[:max_articles]:
+            questions = [
+                SquadQuestion(
+                    qa["id"],
+                    qa["question"],
+                    () if qa.get("is_impossible") else tuple(a["text"] for a in qa["answers"]),
+                    number,
+                )
+                for number, paragraph in enumerate(entry["paragraphs"], start=1)
+                for qa in paragraph["qas"]
+            ]
+            text = "\n\n".join(p["context"].strip() for p in entry["paragraphs"])
+            out.append(SquadArticle(entry["title"], text, tuple(questions)))
+    except FileNotFoundError as exc:
+        raise EvalSetError(f"SQuAD file not found: {path}") from exc
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EvalSetError(f"{path} is not an official SQuAD 2.0 JSON file: {exc}") from exc
+    return out
+
+
 def read_squad(path: Path, max_articles: int | None = None) -> EvalSet:
     """Items from an official SQuAD 2.0 JSON file.
 
@@ -117,31 +157,13 @@ def read_squad(path: Path, max_articles: int | None = None) -> EvalSet:
     kept; gold answer texts are both the answers and the evidence; ``is_impossible`` questions
     become unanswerable.
     """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    except FileNotFoundError as exc:
-        raise EvalSetError(f"SQuAD file not found: {path}") from exc
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise EvalSetError(f"{path} is not an official SQuAD 2.0 JSON file: {exc}") from exc
-
     items, articles = [], {}
-    for entry in data[:max_articles]:
-        key = f"squad:{entry['title']}"
-        articles[key] = "\n\n".join(p["context"].strip() for p in entry["paragraphs"])
-        for paragraph in entry["paragraphs"]:
-            for qa in paragraph["qas"]:
-                golds = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", [])))
-                answerable = not qa.get("is_impossible", False) and bool(golds)
-                items.append(
-                    EvalItem(
-                        qa["id"],
-                        qa["question"],
-                        golds if answerable else (),
-                        golds if answerable else (),
-                        answerable,
-                        key,
-                    )
-                )
+    for squad in read_squad_articles(path, max_articles):
+        key = f"squad:{squad.title}"
+        articles[key] = squad.text
+        for q in squad.questions:
+            golds = tuple(dict.fromkeys(q.answers))
+            items.append(EvalItem(q.id, q.question, golds, golds, bool(golds), key))
     if not items:
         raise EvalSetError(f"No questions found in {path}.")
     return EvalSet(tuple(items), (), articles, path.stem)

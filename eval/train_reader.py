@@ -23,14 +23,14 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.model_selection import GroupKFold
 
+from eval.metrics import tradeoff_curve
 from eval.reader_data import (
     Rows,
-    SquadArticle,
     build_rows,
     question_rows,
-    read_squad_articles,
     sha256_of,
 )
+from eval.sets import SquadArticle, read_squad_articles
 from rag.config import Settings
 from rag.reader.model import Reader, shipped_model_path
 
@@ -94,12 +94,14 @@ def metrics(o: Outcome, threshold: float, *, with_removed: bool = True) -> dict[
     sentence) at one threshold, in percent."""
     keep = np.ones(len(o.p), dtype=bool) if with_removed else ~o.removed
     answers = o.p >= threshold
-    has, no = keep & o.answerable, keep & ~o.answerable
-    f1 = np.where(o.answerable, np.where(answers, o.f1, 0.0), (~answers).astype(float))
+    has = keep & o.answerable
+    rows = list(zip(o.answerable[keep], o.p[keep], o.f1[keep], strict=True))
+    _, hasans_f1, noans_acc = tradeoff_curve(rows, [threshold])[0]
+    scored = [(f1 if p >= threshold else 0.0) if a else float(p < threshold) for a, p, f1 in rows]
     return {
-        "hasans_f1": 100 * float(f1[has].mean()) if has.any() else float("nan"),
-        "noans_acc": 100 * float(f1[no].mean()) if no.any() else float("nan"),
-        "overall_f1": 100 * float(f1[keep].mean()),
+        "hasans_f1": 100 * hasans_f1,
+        "noans_acc": 100 * noans_acc,
+        "overall_f1": 100 * float(np.mean(scored)),
         "evidence_hit": 100 * float((answers & o.evidence)[has].mean()) if has.any() else 0.0,
         "hasans_f1_forced": 100 * float(o.f1[has].mean()) if has.any() else float("nan"),
     }
