@@ -8,11 +8,10 @@ the address check before any connection (the conftest guard fails any off-loopba
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from rag.chain import check_question
 from rag.config import Settings
 from rag.errors import RagError
 from rag.service import ArticleService
-from tests.conftest import resources_like
+from tests.conftest import http_server, resources_like
 
 pytestmark = pytest.mark.slow
 
@@ -56,12 +55,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(_Handler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

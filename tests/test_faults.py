@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,22 +15,10 @@ import pytest
 from rag.config import Settings
 from rag.service import ArticleService
 from rag.webapp import ChatApp
-from tests.conftest import resources_like, unused_port
+from tests.conftest import resources_like, start_chroma, unused_port
 from tests.fake_openai import Script, serve
-from tests.test_index import _wait_for_chroma
 
 pytestmark = pytest.mark.slow
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
-    chroma = Path(sys.executable).parent / "chroma"
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait_for_chroma(port, proc)
-    return proc
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

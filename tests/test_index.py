@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +7,7 @@ import pytest
 from rag.config import Settings
 from rag.index import collection_name, window_text
 from rag.sentences import split_sentences
+from tests.conftest import start_chroma
 
 pytestmark = pytest.mark.slow
 
@@ -52,43 +50,12 @@ def test_progress_is_reported(tmp_path: Path, seed_article) -> None:  # type: ig
     assert seen == [(5, 16), (10, 16), (15, 16), (16, 16)]
 
 
-def _wait_for_chroma(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {proc.returncode}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).is_success:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("chroma run did not start within 60 s")
-
-
 def test_chroma_server_mode(tmp_path: Path, free_port: int, seed_article) -> None:  # type: ignore[no-untyped-def]
     """Against a real `chroma run` on 127.0.0.1, started and stopped here."""
     from rag.chain import Resources, ask, build_chain
 
-    chroma = Path(sys.executable).parent / "chroma"
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(tmp_path / "server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(free_port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_chroma(tmp_path / "server", free_port)
     try:
-        _wait_for_chroma(free_port, proc)
         settings = Settings(
             data_dir=tmp_path / "unused", chroma_host="127.0.0.1", chroma_port=free_port
         )

@@ -3,15 +3,15 @@ connections go to servers on 127.0.0.1 that the tests start, with the guard open
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 
 from rag.errors import ArticleError
 from rag.web import address_problem, check_url, fetch_url
+from tests.conftest import http_server
 
 
 def resolver_for(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
@@ -182,12 +182,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def local_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with http_server(_Handler) as url:
+        yield url
 
 
 def test_loopback_server_refused_by_default_and_loaded_when_allowed(local_server: str) -> None:
