@@ -58,6 +58,7 @@ SPAN_FEATURES = [
     "head_matched", "child_matched", "grounded", "has_focus", "attribution",
     "has_number", "capitalised", "position", "in_quotes", "sentences_cited",
 ]  # fmt: skip
+_COLUMN = {name: i for i, name in enumerate(SPAN_FEATURES)}  # name -> column, built once
 QUESTION_FEATURES = [
     *QUESTION_BASE,
     "best_support", "second_support", "best_dense", "best_lexical",
@@ -196,7 +197,7 @@ def question_features(base: list[float], scores: np.ndarray, rows: np.ndarray) -
     """The no-answer model's row: the question, its evidence and the reader's best scores."""
     if not len(rows):
         return np.asarray([*base, *([0.0] * (len(QUESTION_FEATURES) - len(base)))])
-    col = {name: i for i, name in enumerate(SPAN_FEATURES)}
+    col = _COLUMN
     order = np.argsort(-scores)
     best = rows[order[0]]
     supports = np.unique(rows[:, col["support"]])[::-1]
