@@ -31,9 +31,13 @@ $(BIN)/python:
 # llama-cpp-python (the local extra) is built from source without -march=native: the native
 # build crashed in decode on a CPU reporting AVX512/AMX; this one loads SmolLM2 in 0.1 s and
 # makes ~75 tokens/s on 2 cores. --no-cache-dir: never reuse a wheel built with other flags.
+# The build needs a C/C++ compiler: Debian's build-essential is installed when g++ is missing
+# (cmake and ninja come from PyPI when absent).
 LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AMX=OFF -DGGML_AVX512=OFF
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
+	command -v g++ >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential; }
 	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install --quiet --no-cache-dir "llama-cpp-python>=0.3.7"
 	$(BIN)/pip install --quiet -e ".[dev,openai,local]"
 	touch $(STAMP)
