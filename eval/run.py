@@ -27,7 +27,6 @@ from eval.metrics import (
     retrieval_hit,
     score_answer,
     supports,
-    token_f1,
 )
 from eval.scores import aggregate
 from eval.sets import EvalItem, EvalSet, read_jsonl
@@ -110,7 +109,8 @@ def score_prediction(item: EvalItem, answer: Answer, article: Article) -> dict[s
         "confidence": round(answer.confidence, 4),
         "backend": answer.backend,  # "extractive (fallback from local)" when the check fell back
         "note": answer.note,
-        "guess_f1": round(max((token_f1(answer.guess, g) for g in item.answers), default=0.0), 4)
+        # F1 the reader's best span would have scored had it answered (the trade-off curve)
+        "guess_f1": round(score_answer(answer.guess, False, item.answers, item.answerable)[1], 4)
         if answer.guess
         else None,
         "article": item.article,
