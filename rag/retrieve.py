@@ -78,7 +78,8 @@ def dense_scores(
         raise IndexingError(
             "The vector store did not answer "
             f"({type(exc).__name__}: {str(exc)[:120]}). Your article and chat are kept: "
-            "ask again once the Chroma server is back."
+            "ask again once it is reachable (with RAG_CHROMA_HOST set: once the Chroma "
+            "server is back; embedded: once its data folder can be read)."
         ) from exc
     # With the cosine space this langchain-chroma call returns the distance (1 - cosine).
     # Each sentence is stored alone and with its context: keep the better of the two.
