@@ -139,7 +139,7 @@ class LlmAnswerer:
             log.warning("%s backend failed: %s", self.backend, exc)
             yield self._fall_back(question, f"The {self.backend} backend failed ({_brief(exc)}).")
             return
-        answer = self.check(question, text, passages)
+        answer = self.check(question, text, passages, sentences)
         answer.retrieved = [p.sentence.idx for p in passages]
         answer.timings["total"] = (time.perf_counter() - started) * 1000
         yield answer
@@ -149,15 +149,17 @@ class LlmAnswerer:
         assert isinstance(last, Answer)
         return last
 
-    def check(self, question: str, text: str, passages: Sequence[Passage]) -> Answer:
-        """The model's text, with only the citations the article supports."""
+    def check(
+        self, question: str, text: str, passages: Sequence[Passage], shown: Sequence[Sentence]
+    ) -> Answer:
+        """The model's text, with only the citations the article supports; ``shown`` are the
+        sentences the model read (an uncited claim may get one of them)."""
         closest = [Citation.of(p.sentence) for p in passages[:3]]
         if is_no_answer(text):
             return Answer(NO_ANSWER, True, [], closest=closest, backend=self.backend)
         claims = parse_claims(text)
         cited = [self.article.sentence(n).text for c in claims for n in c.markers
                  if 1 <= n <= len(self.article.sentences)]  # fmt: skip
-        shown = context_sentences(passages, self.article, self.settings.llm_context_sentences)
         similarity = embedding_similarity(
             self.embedder, [c.text for c in claims] + cited + [s.text for s in shown]
         )
