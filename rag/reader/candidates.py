@@ -14,17 +14,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from rag.extractive import (
-    Candidate,
-    ScoredSentence,
-    SentenceDoc,
-    best_clause,
-    entity_groups,
-    rule_candidates,
-    yes_no,
-)
+from rag.evidence import Candidate, ScoredSentence, SentenceDoc
 from rag.question import QuestionType, Term, fold
 from rag.roles import role_answer
+from rag.spans import best_clause, entity_groups, rule_candidates, yes_no
 
 SOURCES = ("rule", "entity", "chunk", "number", "clause", "role", "yesno")
 _EDGE = " ,;:.“”\"'‘’()"

@@ -12,17 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from rag.extractive import (
-    SentenceDoc,
-    closeness,
-    has_focus,
-    is_attribution,
-    is_grounded,
-    matched_tokens,
-    refers_back,
-)
+from rag.evidence import SentenceDoc, has_focus, is_grounded, matched_tokens, refers_back
 from rag.question import QuestionType, Term, normal_lemma
 from rag.reader.candidates import SOURCES, Option, as_candidate
+from rag.spans import closeness, is_attribution
 
 KINDS = ("who", "identity", "when", "day", "where", "count", "amount", "source", "what",
          "yesno", "describe")  # fmt: skip

@@ -23,14 +23,8 @@ import numpy as np
 from spacy.tokens import Doc
 
 from rag.errors import BackendUnavailable
-from rag.extractive import (
-    NO_ANSWER,
-    ScoredSentence,
-    SentenceDoc,
-    best_clause,
-    missing_names,
-    score_sentences,
-)
+from rag.evidence import ScoredSentence, SentenceDoc, missing_names, score_sentences
+from rag.extractive import NO_ANSWER
 from rag.question import QuestionType, Term, classify, content_terms
 from rag.reader.candidates import Option, collect
 from rag.reader.features import (
@@ -40,6 +34,7 @@ from rag.reader.features import (
     question_features,
     span_features,
 )
+from rag.spans import best_clause
 from rag.types import Answer, Article, Citation, Passage
 
 MODEL_FILE = "reader.pkl"
