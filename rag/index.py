@@ -93,12 +93,16 @@ def make_chroma_client(settings: Settings, notices: list[str] | None = None) -> 
 
 def _memory_client() -> ClientAPI:
     """Chroma in memory. Chroma keeps one in-memory system per process and refuses a second
-    with settings that differ in any field, so an existing one is joined with its own."""
+    with settings that differ in any field, so an existing one is joined with its own.
+
+    Chroma has no public way to read that system's settings: its registry is looked up
+    defensively, and a Chroma without it gets our own settings."""
     import chromadb
     from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings as ChromaSettings
 
-    existing = SharedSystemClient._identifier_to_system.get("ephemeral")
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    existing = systems.get("ephemeral") if isinstance(systems, dict) else None
     settings = existing.settings if existing else ChromaSettings(anonymized_telemetry=False)
     return chromadb.EphemeralClient(settings=settings)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,22 @@ def test_chroma_server_mode(tmp_path: Path, free_port: int, seed_article) -> Non
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_in_memory_store_joins_one_a_library_user_already_opened() -> None:
+    # Chroma allows one in-memory system per process; a caller's own, with other settings,
+    # must not make the fallback fail. A fresh process, so no other test's system is there.
+    script = (
+        "import chromadb\n"
+        "from chromadb.config import Settings\n"
+        "from rag.index import _memory_client\n"
+        "chromadb.EphemeralClient(settings=Settings(allow_reset=True, anonymized_telemetry=False))\n"
+        "client = _memory_client()\n"
+        "client.get_or_create_collection('joined').add(ids=['1'], documents=['x'], embeddings=[[0.1]])\n"
+        "print(client.get_collection('joined').count())\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "1"
