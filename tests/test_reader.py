@@ -69,6 +69,9 @@ def test_learned_reader_answers_through_the_chain(
     settings = Settings(data_dir=tmp_path / "data", reader="learned")
     service = ArticleService(settings, resources_like(seed_resources, settings))
     key = service.load(seed_article).id
+    seed = service.ask(key, "Who ruled out sending troops?")  # the product's headline question
+    assert not seed.abstained and [c.sentence for c in seed.citations] == [8]
+    assert seed.short and seed.short in seed_article.sentence(8).text
     answer = service.ask(key, "How many troops has France sent to Ukraine?")
     assert answer.abstained and answer.guess  # abstains, yet reports its best span
     cited = service.ask(key, "What did Peskov tell reporters?")
