@@ -38,6 +38,8 @@ _ANAPHORS = {"there", "he", "she", "they", "it", "his", "her", "their", "its", "
 
 @dataclass(frozen=True)
 class Candidate:
+    """A proposed answer span, the sentences it would cite and the rules' score for it."""
+
     text: str  # verbatim from the article
     sentences: tuple[int, ...]  # cited sentences, the one holding the span first
     score: float
