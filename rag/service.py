@@ -88,11 +88,12 @@ class ArticleService:
 
     def chat_model(self, backend: str) -> Any:
         """The backend's chat model; BackendUnavailable (naming the fix) when it has none."""
-        if backend not in self._configured():
+        models = self._configured()
+        if backend not in models:
             from rag.llm import make_chat_model
 
-            make_chat_model(backend, self.settings)  # raises with the reason and the fix
-        return self._configured()[backend]
+            models[backend] = make_chat_model(backend, self.settings)  # raises with the fix
+        return models[backend]
 
     def load(self, article: Article, on_progress: Progress | None = None) -> LoadedArticle:
         """The loaded article, indexing it first when this process has not yet."""
