@@ -36,7 +36,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eval.long_article import long_article
-from eval.metrics import find_spans, overlapping, percentile
+from eval.metrics import evidence_sentences, percentile
 from eval.sets import EvalItem, read_jsonl
 
 ROOT = Path(__file__).resolve().parent
@@ -127,11 +127,8 @@ def measure(path: Path, items: list[EvalItem], backends: Sequence[str]) -> dict[
 
         service = ArticleService(settings, resources)
         key = service.load(article).id
-        sentence_spans = [(s.start, s.end) for s in article.sentences]
         evidence = {
-            item.id: overlapping(sentence_spans, find_spans(article.text, item.evidence))
-            for item in items
-            if item.answerable
+            item.id: evidence_sentences(article, item.evidence) for item in items if item.answerable
         }
         for backend in backends:
             service.ask(key, items[0].question, backend=backend)  # warm-up

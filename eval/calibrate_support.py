@@ -23,7 +23,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from eval.metrics import contains_answer, find_spans, overlapping
+from eval.metrics import contains_answer, evidence_sentences
 from eval.sets import read_jsonl
 from rag.article import load_source
 from rag.chain import Resources
@@ -64,8 +64,7 @@ def pairs(paths: list[Path], settings: Settings) -> tuple[list[float], list[floa
                 retriever = HybridRetriever(index=index, embedder=resources.embedder, k=5)
                 articles[item.article] = (article, retriever)
             article, retriever = articles[item.article]
-            sentence_spans = [(s.start, s.end) for s in article.sentences]
-            held = set(overlapping(sentence_spans, find_spans(article.text, item.evidence)))
+            held = set(evidence_sentences(article, item.evidence))
             claim = as_claim(item.question, item.answers[0])
             good = [s for s in article.sentences if (s.start, s.end) in held]
             bad = [

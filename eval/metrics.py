@@ -17,6 +17,8 @@ import re
 import string
 from collections.abc import Sequence
 
+from rag.types import Article
+
 _PUNCT = set(string.punctuation) | set("“”‘’…–—")
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
@@ -101,6 +103,12 @@ def overlapping(spans: Sequence[Span], targets: Sequence[Span]) -> list[Span]:
     [(0, 5), (5, 9)]
     """
     return [s for s in spans if any(overlaps(s, t) for t in targets)]
+
+
+def evidence_sentences(article: Article, evidence: Sequence[str]) -> list[Span]:
+    """The spans of the article's sentences that hold any of the ``evidence`` texts."""
+    sentences = [(s.start, s.end) for s in article.sentences]
+    return overlapping(sentences, find_spans(article.text, evidence))
 
 
 def contains_answer(sentence: str, gold: str) -> bool:

@@ -8,6 +8,7 @@ from eval.metrics import (
     contains_answer,
     evidence_covered,
     evidence_hit,
+    evidence_sentences,
     exact_match,
     find_spans,
     normalize_answer,
@@ -149,3 +150,11 @@ def test_docstring_examples() -> None:
 
     for module in (eval.metrics, eval.scores, eval.gate):
         assert doctest.testmod(module).failed == 0
+
+
+def test_evidence_sentences_are_the_sentences_holding_the_evidence() -> None:
+    from rag.article import article_from_text
+
+    article = article_from_text("NATO has 32 members. Peskov spoke. Poland ruled it out.")
+    spans = evidence_sentences(article, ["32 members", "Poland"])
+    assert [article.text[s:e] for s, e in spans] == ["NATO has 32 members.", "Poland ruled it out."]
