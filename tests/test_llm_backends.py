@@ -48,18 +48,22 @@ def ask(service: ArticleService, script: Script, article, reply: str, question: 
     return service.ask(key, question, backend="openai")
 
 
+def ask_troops(service: ArticleService, script: Script, article, reply: str) -> Answer:  # type: ignore[no-untyped-def]
+    """The model's ``reply`` to the seed article's headline question, as checked."""
+    return ask(service, script, article, reply, "Who ruled out sending troops?")
+
+
 def test_openai_is_offered_when_configured(service: ArticleService) -> None:
     backends = service.available_backends()
     assert backends[0] == "extractive" and "openai" in backends and "hf" not in backends
 
 
 def test_a_correct_citation_is_kept(service, script, seed_article) -> None:  # type: ignore[no-untyped-def]
-    answer = ask(
+    answer = ask_troops(
         service,
         script,
         seed_article,
         "Britain, Germany, Spain and Poland ruled out sending troops [8].",
-        "Who ruled out sending troops?",
     )
     assert answer.backend == "openai"
     assert answer.text == "Britain, Germany, Spain and Poland ruled out sending troops [8]"
@@ -79,12 +83,11 @@ def test_an_out_of_range_marker_is_dropped(service, script, seed_article) -> Non
 def test_a_citation_to_an_unrelated_sentence_is_dropped_and_its_claim_marked(
     service, script, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
-    answer = ask(
+    answer = ask_troops(
         service,
         script,
         seed_article,
         "Poland ruled out sending troops [8]. The war began in 2014 [3].",
-        "Who ruled out sending troops?",
     )
     assert [c.sentence for c in answer.citations] == [8]
     assert answer.unsupported == ["The war began in 2014"]
@@ -94,13 +97,7 @@ def test_a_citation_to_an_unrelated_sentence_is_dropped_and_its_claim_marked(
 
 
 def test_an_uncited_claim_gets_the_sentence_that_supports_it(service, script, seed_article) -> None:  # type: ignore[no-untyped-def]
-    answer = ask(
-        service,
-        script,
-        seed_article,
-        "Britain, Germany, Spain and Poland.",
-        "Who ruled out sending troops?",
-    )
+    answer = ask_troops(service, script, seed_article, "Britain, Germany, Spain and Poland.")
     assert answer.backend == "openai"
     assert answer.text == "Britain, Germany, Spain and Poland. [8]"
     assert [c.sentence for c in answer.citations] == [8]
@@ -112,12 +109,11 @@ def test_an_uncited_claim_gets_the_sentence_that_supports_it(service, script, se
 def test_two_uncited_claims_backed_by_one_sentence_name_it_once(
     service, script, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
-    answer = ask(
+    answer = ask_troops(
         service,
         script,
         seed_article,
         "Britain and Germany ruled out sending troops. Spain and Poland ruled out troops too.",
-        "Who ruled out sending troops?",
     )
     assert answer.backend == "openai"
     assert [c.sentence for c in answer.citations] == [8]
@@ -127,12 +123,8 @@ def test_two_uncited_claims_backed_by_one_sentence_name_it_once(
 def test_an_uncited_claim_nothing_supports_falls_back_to_the_extractive_answer(
     service, script, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
-    answer = ask(
-        service,
-        script,
-        seed_article,
-        "The weather in Lisbon was sunny and warm all week.",
-        "Who ruled out sending troops?",
+    answer = ask_troops(
+        service, script, seed_article, "The weather in Lisbon was sunny and warm all week."
     )
     assert answer.backend == "extractive (fallback from openai)"
     assert answer.text == "Britain, Germany, Spain and Poland [8]"
