@@ -95,13 +95,13 @@ def latency_histogram(latencies: list[float], *, bins: int = 20) -> str:
 def tradeoff_plot(predictions: list[dict[str, Any]]) -> str:
     """HasAns F1 and NoAns accuracy against the no-answer threshold, as an inline SVG
     (only for runs whose answerer reports a best span when it abstains: the learned reader)."""
+    if not any(p.get("guess_f1") is not None for p in predictions):
+        return ""
     rows = [
         (bool(p["answerable"]), float(p["confidence"]), float(p.get("guess_f1") or 0.0))
         for p in predictions
         if p.get("guess_f1") is not None or not p["answerable"]
     ]
-    if not any(p.get("guess_f1") is not None for p in predictions):
-        return ""
     steps = [i / 20 for i in range(21)]
     curve = tradeoff_curve(rows, steps)
     w, h, pad = 640, 200, 30
