@@ -93,8 +93,9 @@ def latency_histogram(latencies: list[float], *, bins: int = 20) -> str:
 
 
 def tradeoff_plot(predictions: list[dict[str, Any]]) -> str:
-    """HasAns F1 and NoAns accuracy against the no-answer threshold, as an inline SVG
-    (only for runs whose answerer reports a best span when it abstains: the learned reader)."""
+    """HasAns F1 and NoAns accuracy against the no-answer threshold, as an inline SVG (only
+    for runs whose answerer reports a best span when it abstains: the trained readers). The
+    x axis spans the run's confidences: 0-1 for the GBM reader, logit margins for the neural."""
     if not any(p.get("guess_f1") is not None for p in predictions):
         return ""
     rows = [
@@ -102,12 +103,15 @@ def tradeoff_plot(predictions: list[dict[str, Any]]) -> str:
         for p in predictions
         if p.get("guess_f1") is not None or not p["answerable"]
     ]
-    steps = [i / 20 for i in range(21)]
+    lo = min(0.0, *(c for _, c, _ in rows))
+    hi = max(1.0, *(c for _, c, _ in rows))
+    steps = [lo + (hi - lo) * i / 20 for i in range(21)]
     curve = tradeoff_curve(rows, steps)
     w, h, pad = 640, 200, 30
 
     def point(x: float, y: float) -> str:
-        return f"{pad + x * (w - 2 * pad):.1f},{h - pad - y * (h - 2 * pad):.1f}"
+        share = (x - lo) / (hi - lo)
+        return f"{pad + share * (w - 2 * pad):.1f},{h - pad - y * (h - 2 * pad):.1f}"
 
     lines = []
     for index, colour, label in ((1, "#4e79a7", "HasAns F1"), (2, "#e15759", "NoAns accuracy")):
@@ -115,8 +119,8 @@ def tradeoff_plot(predictions: list[dict[str, Any]]) -> str:
         lines.append(f"<polyline fill='none' stroke='{colour}' stroke-width='2' points='{pts}'>"
                      f"<title>{label}</title></polyline>")  # fmt: skip
     axis = "".join(
-        f"<text x='{point(t, 0).split(',')[0]}' y='{h - 10}' text-anchor='middle'>{t:g}</text>"
-        for t in (0, 0.25, 0.5, 0.75, 1)
+        f"<text x='{point(t, 0).split(',')[0]}' y='{h - 10}' text-anchor='middle'>{t:.3g}</text>"
+        for t in (lo + (hi - lo) * q for q in (0, 0.25, 0.5, 0.75, 1))
     )
     return (
         "<h2>No-answer trade-off</h2><p class='muted'>Answering only when the reader's "

@@ -23,8 +23,10 @@ from rag.errors import QuestionError
 from rag.extractive import answer_question
 from rag.index import ArticleIndex, Progress, build_index, make_chroma_client
 from rag.models import load_embedder, load_nlp
+from rag.reader.model import Reader
+from rag.reader.neural import NeuralReader
 from rag.retrieve import HybridRetriever, document_to_passage
-from rag.types import Answer, Article
+from rag.types import Answer, Article, Passage
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from rag.reader.model import Reader
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
@@ -54,13 +55,15 @@ class Resources:
         return load_nlp(self.settings.spacy_model)
 
     @cached_property
-    def reader(self) -> Reader | None:
-        """The learned reader, or None when settings choose the rules."""
-        if self.settings.reader != "learned":
-            return None
-        from rag.reader.model import Reader
-
-        return Reader.load(self.settings.reader_model)
+    def reader(self) -> Reader | NeuralReader | None:
+        """The trained reader settings choose, or None for the rules."""
+        if self.settings.reader == "neural":
+            return NeuralReader.load(
+                self.settings.reader_model, threshold=self.settings.reader_threshold
+            )
+        if self.settings.reader == "learned":
+            return Reader.load(self.settings.reader_model)
+        return None
 
     @cached_property
     def client(self) -> ClientAPI:
@@ -123,12 +126,12 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
     retriever = HybridRetriever(
         index=index,
         embedder=resources.embedder,
-        k=settings.top_k + 5,  # a few spare for typed questions (rag/extractive.py)
+        # a few spare for typed questions (rag/extractive.py); all the neural reader's windows
+        k=max(settings.top_k + 5, settings.reader_windows),
         fusion=settings.fusion,
         dense_weight=settings.dense_weight,
         rrf_k=settings.rrf_k,
     )
-    lookup = SentenceDocs(index, resources.nlp)
     reader = resources.reader
 
     def retrieve(question: str, config: RunnableConfig) -> dict[str, Any]:
@@ -139,22 +142,12 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
     def answer(inputs: dict[str, Any]) -> Answer:
         started = time.perf_counter()
         passages = [document_to_passage(d, index.article) for d in inputs["docs"]]
-        # The answerer reads the top sentences and the ones just before them.
-        lookup.prefetch(
-            n for p in passages[: settings.top_k] for n in (p.sentence.idx - 1, p.sentence.idx)
-        )
-        question = resources.nlp(inputs["question"])
-        if reader is not None:
-            result = reader.answer(question, passages, index.article, lookup, top_k=settings.top_k)
-        else:
-            result = answer_question(
-                question,
-                passages,
-                index.article,
-                lookup,
-                threshold=settings.abstain_threshold,
-                top_k=settings.top_k,
+        if isinstance(reader, NeuralReader):  # reads no parse: spaCy stays off its path
+            result = reader.answer(
+                inputs["question"], passages, index.article, top_k=settings.reader_windows
             )
+        else:
+            result = _parsed_answer(inputs["question"], passages, index, resources)
         result.retrieved = [p.sentence.idx for p in passages]
         result.timings["retrieve"] = inputs["ms"]
         result.timings["answer"] = (time.perf_counter() - started) * 1000
@@ -163,6 +156,30 @@ def build_chain(index: ArticleIndex, resources: Resources) -> Runnable[str, Answ
     # A plain sequence: RunnableParallel would cost ~8 ms per answer in thread-pool dispatch
     # (seed article, 2 cores: 29-35 ms median through it vs 21-27 ms calling the steps).
     return (RunnableLambda(retrieve) | RunnableLambda(answer)).with_config(run_name="cited_answer")
+
+
+def _parsed_answer(
+    question: str, passages: list[Passage], index: ArticleIndex, resources: Resources
+) -> Answer:
+    """The rules' or the GBM reader's answer: both read spaCy parses of the question and of
+    the top sentences and the ones just before them."""
+    settings = resources.settings
+    lookup = SentenceDocs(index, resources.nlp)
+    lookup.prefetch(
+        n for p in passages[: settings.top_k] for n in (p.sentence.idx - 1, p.sentence.idx)
+    )
+    parsed = resources.nlp(question)
+    reader = resources.reader
+    if isinstance(reader, Reader):
+        return reader.answer(parsed, passages, index.article, lookup, top_k=settings.top_k)
+    return answer_question(
+        parsed,
+        passages,
+        index.article,
+        lookup,
+        threshold=settings.abstain_threshold,
+        top_k=settings.top_k,
+    )
 
 
 def ask(chain: Runnable[str, Answer], question: str) -> Answer:

@@ -27,12 +27,18 @@ SEED_ARTICLE = ROOT / "eval" / "articles" / "seed-article.txt"
 
 @pytest.fixture(autouse=True)
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No RAG_* settings leak in from the shell; everything offline and quiet."""
+    """No RAG_* settings leak in from the shell; everything offline and quiet.
+
+    Tests answer with the rules (RAG_READER=rules): the chain, UI, CLI and fallback tests
+    assert their exact, hand-checked answers. The default answerer, the neural reader, is
+    tested by name in test_neural_reader.py (and the default itself in test_config.py).
+    """
     import os
 
     for key in list(os.environ):
         if key.startswith("RAG_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("RAG_READER", "rules")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")

@@ -45,3 +45,10 @@ def test_malformed_config_file_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as err:
         load_settings(config)
     assert str(err.value).startswith(f"Config file {config} is not valid TOML: ")
+
+
+def test_the_default_answerer_is_the_neural_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RAG_READER")  # the test suite answers with the rules (conftest)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.reader == "neural" and settings.reader_windows == 3
+    assert settings.reader_threshold is None  # the card's threshold

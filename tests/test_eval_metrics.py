@@ -144,12 +144,18 @@ def test_is_correct() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
+    import eval.choose_threshold
     import eval.gate
     import eval.metrics
     import eval.scores
+    import rag.reader.windows
+    import rag.webapp
 
-    for module in (eval.metrics, eval.scores, eval.gate):
-        assert doctest.testmod(module).failed == 0
+    modules = (eval.metrics, eval.scores, eval.gate, eval.choose_threshold, rag.reader.windows,
+               rag.webapp)  # fmt: skip
+    for module in modules:
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
 
 
 def test_evidence_sentences_are_the_sentences_holding_the_evidence() -> None:
@@ -158,3 +164,16 @@ def test_evidence_sentences_are_the_sentences_holding_the_evidence() -> None:
     article = article_from_text("NATO has 32 members. Peskov spoke. Poland ruled it out.")
     spans = evidence_sentences(article, ["32 members", "Poland"])
     assert [article.text[s:e] for s, e in spans] == ["NATO has 32 members.", "Poland ruled it out."]
+
+
+def test_tradeoff_plot_spans_the_run_s_confidences() -> None:
+    from eval.report import tradeoff_plot
+
+    rows = [
+        {"answerable": True, "confidence": 4.0, "guess_f1": 1.0},
+        {"answerable": True, "confidence": -2.0, "guess_f1": 0.5},
+        {"answerable": False, "confidence": -6.0, "guess_f1": 0.0},
+    ]
+    svg = tradeoff_plot(rows)
+    assert ">-6</text>" in svg and ">4</text>" in svg  # logit margins, not 0..1
+    assert tradeoff_plot([{**r, "guess_f1": None} for r in rows]) == ""

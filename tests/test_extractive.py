@@ -1,4 +1,4 @@
-"""The default answerer on the seed article: short answers, citations, abstention."""
+"""The rules answerer (RAG_READER=rules) on our own articles: short answers, citations, abstention."""
 
 import pytest
 

@@ -1,0 +1,70 @@
+"""The neural reader's PyTorch model, for training, and its int8 ONNX export for shipping.
+
+model = build_model(embedding_model_path("packaged"))   # MiniLM + a start/end head
+export(model, Path("rag/reader"), tokenizer, max_tokens=192)  # -> neural.onnx (int8)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rag.reader.neural import MODEL_FILE
+from rag.reader.windows import encode_pairs
+
+
+def build_model(encoder_path: str) -> Any:
+    import torch
+    from transformers import AutoModel
+
+    class SpanReader(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(encoder_path)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 2)
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            hidden = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            logits = self.head(hidden)
+            return logits[..., 0], logits[..., 1]
+
+    return SpanReader()
+
+
+def tensors_of(batch: Any, device: str) -> list[Any]:
+    import torch
+
+    arrays = (batch.input_ids, batch.attention_mask, batch.token_type_ids)
+    return [torch.from_numpy(a).to(device) for a in arrays]
+
+
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+OUTPUTS = ("start_logits", "end_logits")
+
+
+def export(model: Any, out_dir: Path, tokenizer: Any, max_tokens: int) -> Path:
+    """fp32 ONNX export, then dynamic int8 quantisation; returns the shipped model's path."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model = model.cpu().eval()
+    batch = encode_pairs(tokenizer, [("Who?", "Someone did it.")] * 2, max_tokens)
+    args = tuple(tensors_of(batch, "cpu"))
+    fp32 = out_dir / "neural-fp32.onnx"
+    axes = {0: "batch", 1: "tokens"}
+    torch.onnx.export(
+        model,
+        args,
+        str(fp32),
+        input_names=list(INPUTS),
+        output_names=list(OUTPUTS),
+        dynamic_axes={n: axes for n in INPUTS + OUTPUTS},
+        opset_version=17,
+        dynamo=False,
+    )
+    shipped = out_dir / MODEL_FILE
+    quantize_dynamic(str(fp32), str(shipped), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    return shipped

