@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rag.config import Settings, load_settings
-from rag.errors import RagError
+from rag.errors import NotInstalled, RagError
 from rag.logs import configure_logging
 
 app = typer.Typer(
@@ -112,9 +112,14 @@ def _settings(config: Path | None, verbose: bool, **overrides: object) -> Settin
         _fail(f"Invalid settings: {exc}")
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[red]error:[/red] {escape(message)}")
-    raise typer.Exit(1)
+    raise typer.Exit(code)
+
+
+def _fail_on(exc: RagError) -> NoReturn:
+    """Exit 2 for an optional part that is not installed (a set-up step to run), else 1."""
+    _fail(str(exc), 2 if isinstance(exc, NotInstalled) else 1)
 
 
 def _print_answer(answer: Any) -> None:
@@ -148,7 +153,7 @@ def ask(
         session = Session(settings, article, show_progress=not as_json and err.is_terminal)
         answer = session.ask(question, stream=not as_json and err.is_terminal)
     except RagError as exc:
-        _fail(str(exc))
+        _fail_on(exc)
     if as_json:
         keys = ("answer", "abstained", "citations", "latency_ms")
         payload = {k: v for k, v in answer.to_json().items() if k in keys}
@@ -172,7 +177,7 @@ def chat(
     try:
         session = Session(settings, article, show_progress=err.is_terminal)
     except RagError as exc:
-        _fail(str(exc))
+        _fail_on(exc)
     n = len(session.article.sentences)
     out.print(f"[dim]Loaded {escape(session.article.source)}: {n} sentences. Ask away.[/dim]")
     while True:
@@ -256,7 +261,7 @@ def eval_command(
             progress_console=err,
         )
     except RagError as exc:
-        _fail(str(exc))
+        _fail_on(exc)
     views.print_report(out, report)
     if out_dir is not None:
         json_path, html_path = report.write(out_dir)

@@ -5,6 +5,7 @@
     ├─ IndexingError        embedder or vector store failure
     ├─ QuestionError        empty, too long or wordless question
     ├─ BackendUnavailable   package, weights or server missing (message names the fix)
+    │  └─ NotInstalled      an optional part this set-up left out (message names the command)
     └─ PromptError          a prompt file is missing or a template variable is unset
 
 Only the edges (CLI, app, eval runner) catch ``RagError``.
@@ -29,6 +30,10 @@ class IndexingError(RagError):
 
 class BackendUnavailable(RagError):
     """A model backend or service is not installed, configured or reachable."""
+
+
+class NotInstalled(BackendUnavailable):
+    """An optional part (the local model) that this set-up did not install."""
 
 
 class PromptError(RagError):

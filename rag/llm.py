@@ -25,12 +25,17 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from rag.config import PACKAGED, Settings
-from rag.errors import BackendUnavailable
+from rag.errors import BackendUnavailable, NotInstalled
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
 
 BACKENDS = ("extractive", "local", "openai", "hf")
+LOCAL_INSTALL = "make local"
+LOCAL_NOT_INSTALLED = (
+    "The local model is not installed (it needs llama-cpp-python, compiled on first set-up). "
+    f"Install it with: {LOCAL_INSTALL}"
+)
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
 
@@ -55,9 +60,7 @@ def load_llama(model: str, n_ctx: int) -> Llama:
     try:
         from llama_cpp import Llama
     except ImportError as exc:
-        raise BackendUnavailable(
-            "llama-cpp-python is not installed. Run: pip install 'rag[local]'."
-        ) from exc
+        raise NotInstalled(LOCAL_NOT_INSTALLED) from exc
     try:
         if model == PACKAGED:
             llama = Llama(model_path=str(packaged_gguf()), n_ctx=n_ctx, verbose=False, seed=0)
@@ -125,13 +128,16 @@ class ChatLlamaCpp(BaseChatModel):
                 yield chunk
 
 
+def local_installed() -> bool:
+    """Whether the local backend's llama-cpp-python is importable here."""
+    return importlib.util.find_spec("llama_cpp") is not None
+
+
 def make_chat_model(backend: str, settings: Settings) -> BaseChatModel:
     """The chat model for ``backend``; BackendUnavailable names the fix when it can't be made."""
     if backend == "local":
-        if importlib.util.find_spec("llama_cpp") is None:
-            raise BackendUnavailable(
-                "llama-cpp-python is not installed. Run: pip install 'rag[local]'."
-            )
+        if not local_installed():
+            raise NotInstalled(LOCAL_NOT_INSTALLED)
         if settings.local_model == PACKAGED:
             packaged_gguf()  # fail now, with the fix, rather than on the first question
         return ChatLlamaCpp(model=settings.local_model, max_tokens=settings.llm_max_tokens)

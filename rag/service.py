@@ -79,6 +79,12 @@ class ArticleService:
         """The answerers installed and configured here; extractive needs nothing and is first."""
         return ["extractive", *self._configured()]
 
+    def missing_backends(self) -> dict[str, str]:
+        """Optional answerers this set-up left out, with the command that installs each."""
+        from rag.llm import LOCAL_INSTALL, local_installed
+
+        return {} if local_installed() else {"local": LOCAL_INSTALL}
+
     def _configured(self) -> dict[str, Any]:
         if self._models is None:
             from rag.llm import configured_models

@@ -202,6 +202,23 @@ class ChatApp:
         return answer.to_json()
 
 
+def backend_choices(service: Any) -> list[tuple[str, str]]:
+    """(label, value) for the Answerer selector: the installed answerers, then each optional
+    one this set-up left out, labelled with the command that installs it (choosing it anyway
+    answers with that command in the chat).
+
+    >>> class Fake:
+    ...     def available_backends(self): return ["extractive"]
+    ...     def missing_backends(self): return {"local": "make local"}
+    >>> backend_choices(Fake())
+    [('extractive', 'extractive'), ('local (not installed: run `make local`)', 'local')]
+    """
+    choices = [(name, name) for name in service.available_backends()]
+    for name, command in service.missing_backends().items():
+        choices.append((f"{name} (not installed: run `{command}`)", name))
+    return choices
+
+
 def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
     """The page: chat on the left, the article on the right (stacked on phones)."""
     _, first_html, first_status, first_chips, _ = app.shown(start)
@@ -241,10 +258,10 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
                     layout="gallery",
                 )
                 with gr.Row():
-                    backends = app.service.available_backends()
+                    backends = backend_choices(app.service)
                     backend = gr.Dropdown(
                         backends,
-                        value=backends[0],
+                        value=backends[0][1],
                         label="Answerer",
                         scale=3,
                         interactive=len(backends) > 1,
