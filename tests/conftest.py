@@ -104,7 +104,8 @@ def seed_resources(session_data_dir: Path):  # type: ignore[no-untyped-def]
     """Real models (packaged MiniLM + spaCy) and an embedded Chroma in a temp dir."""
     from rag.chain import Resources
 
-    return Resources(Settings(data_dir=session_data_dir))
+    # Session fixtures are made before clean_environ sets RAG_READER: name the rules here.
+    return Resources(Settings(data_dir=session_data_dir, reader="rules"))
 
 
 @pytest.fixture(scope="session")
@@ -147,7 +148,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from rag.webapp import launch_options
 
     port = unused_port()
-    demo = build(Settings(data_dir=tmp_path_factory.mktemp("app-data")))
+    demo = build(Settings(data_dir=tmp_path_factory.mktemp("app-data"), reader="rules"))
     demo.launch(
         server_name="127.0.0.1",
         server_port=port,

@@ -61,7 +61,7 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def service(seed_resources, tmp_path_factory: pytest.TempPathFactory) -> ArticleService:  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path_factory.mktemp("bad-input-data"))
+    settings = Settings(data_dir=tmp_path_factory.mktemp("bad-input-data"), reader="rules")
     return ArticleService(settings, resources_like(seed_resources, settings))
 
 

@@ -36,7 +36,10 @@ def base_url(script: Script) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def service(seed_resources, base_url: str) -> ArticleService:  # type: ignore[no-untyped-def]
     settings = Settings(
-        data_dir=seed_resources.settings.data_dir, openai_base_url=base_url, openai_model="fake"
+        data_dir=seed_resources.settings.data_dir,
+        openai_base_url=base_url,
+        openai_model="fake",
+        reader="rules",
     )
     seed_resources.settings = settings  # same models and Chroma, settings with the server
     return ArticleService(settings, seed_resources)
