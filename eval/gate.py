@@ -1,7 +1,11 @@
-"""CI gate: run the shipped eval sets and fail when a metric falls below its floor.
+"""CI gate: run the eval sets and fail when a metric falls below its floor.
 
     python -m eval.gate            # reads eval/floors.json, prints actual vs floor
 
+The sets: our own two (eval/sets/, regression checks) and the held-out data we did not write,
+from ../shared/data beside the clone: news-dev (two Wikinews articles) and squad2-dev-4 (four
+SQuAD 2.0 dev articles, whole). Where ../shared/data is absent (a bare clone outside CI) those
+two are reported as not run, in the table and the exit line; under CI=true that fails.
 Floors are the values measured when they were last raised, less a 0.02 margin for
 platform noise in embeddings; "max" entries are ceilings (false abstention).
 """
@@ -9,6 +13,7 @@ platform noise in embeddings; "max" entries are ceilings (false abstention).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -18,10 +23,29 @@ from rich.table import Table
 
 from eval.report import fmt
 from eval.run import run
+from eval.sets import EvalSet, read_jsonl, read_squad
 from rag.config import Settings
 from rag.logs import configure_logging
 
 HERE = Path(__file__).resolve().parent
+SHARED_DATA = HERE.parent.parent / "shared" / "data"
+
+
+def gate_set(name: str, data: Path = SHARED_DATA) -> EvalSet | None:
+    """The eval set the gate calls ``name``; None when its held-out data is not here."""
+    if name == "squad2-dev-4":
+        path = data / "squad2-dev-4-articles.json"
+        return read_squad(path) if path.is_file() else None
+    if name == "news-dev":
+        folder = data / "news-dev"
+        parts = [read_jsonl(qa, qa.with_name(qa.name.replace(".qa.jsonl", ".txt")))
+                 for qa in sorted(folder.glob("*.qa.jsonl"))]  # fmt: skip
+        if not parts:
+            return None
+        items = tuple(i for part in parts for i in part.items)
+        problems = tuple(p for part in parts for p in part.problems)
+        return EvalSet(items, problems, {}, name)
+    return read_jsonl(HERE / "sets" / f"{name}.jsonl")
 
 
 def check(metrics: dict[str, float], limits: dict[str, dict[str, float]]) -> list[str]:
@@ -44,11 +68,17 @@ def main() -> int:
     configure_logging()
     floors = json.loads((HERE / "floors.json").read_text(encoding="utf-8"))
     console = Console(width=100)
-    failures = []
+    failures: list[str] = []
+    missing: list[str] = []
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(data_dir=Path(data_dir))
         for set_name, limits in floors["sets"].items():
-            metrics = run(HERE / "sets" / f"{set_name}.jsonl", settings=settings).metrics
+            eval_set = gate_set(set_name)
+            if eval_set is None:
+                console.print(f"eval gate: {set_name} NOT RUN: no held-out data in {SHARED_DATA}")
+                missing.append(set_name)
+                continue
+            metrics = run(eval_set, settings=settings).metrics
             failed = check(metrics, limits)
             table = Table(title=f"eval gate: {set_name}")
             for column in ("metric", "actual", "limit", ""):
@@ -61,6 +91,12 @@ def main() -> int:
     if failures:
         console.print(f"eval gate failed: {', '.join(failures)}")
         return 1
+    if missing and os.environ.get("CI") == "true":
+        console.print(f"eval gate failed: held-out sets not found under CI: {', '.join(missing)}")
+        return 1
+    if missing:
+        console.print(f"eval gate passed on our own sets; not run: {', '.join(missing)}")
+        return 0
     console.print("eval gate passed")
     return 0
 
