@@ -91,7 +91,9 @@ def service(seed_resources, tmp_path: Path) -> ArticleService:  # type: ignore[n
 
 
 @pytest.mark.slow
-def test_neural_reader_answers_and_cites_the_sentence_holding_the_span(service, seed_article) -> None:  # type: ignore[no-untyped-def]
+def test_neural_reader_answers_and_cites_the_sentence_holding_the_span(
+    service, seed_article
+) -> None:  # type: ignore[no-untyped-def]
     key = service.load(seed_article).id
     answer = service.ask(key, "Who is the Kremlin spokesman?")
     assert not answer.abstained and answer.short == "Dmitry Peskov"
