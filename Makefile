@@ -1,6 +1,6 @@
 # make run   - set up .venv and open the web chat about the seed article (http://127.0.0.1:7860)
 # make chat  - the same chat in the terminal
-# make local - add the optional local model (compiles llama-cpp-python, ~8 min)
+# make local - add the optional local model (compiles llama-cpp-python, ~5 min)
 # make test  - set up .venv with the local model and test tools (and Debian chromium for the
 #              browser tests), run the test suite,
 #              then the eval gate (what CI runs)

