@@ -20,7 +20,7 @@ from pathlib import Path
 
 from eval.metrics import tradeoff_curve
 from eval.run import run
-from eval.sets import EvalItem, EvalSet, read_squad_articles
+from eval.sets import EvalSet, read_squad
 from eval.train_neural import DATA, VALIDATION
 from rag.config import Settings
 from rag.reader.neural import CARD_FILE, shipped_dir
@@ -32,16 +32,12 @@ NOANS_FLOOR = 0.70
 
 
 def validation_set(data: Path) -> EvalSet:
-    items, articles = [], {}
-    for squad in read_squad_articles(data / f"{POOL}.json"):
-        if f"{POOL}:{squad.title}" not in VALIDATION:
-            continue
-        key = f"squad:{squad.title}"
-        articles[key] = squad.text
-        for q in squad.questions:
-            golds = tuple(dict.fromkeys(q.answers))
-            items.append(EvalItem(q.id, q.question, golds, golds, bool(golds), key))
-    return EvalSet(tuple(items), (), articles, "neural-validation")
+    """The held-out article(s) of the training pool, read as read_squad reads any SQuAD file."""
+    pool = read_squad(data / f"{POOL}.json")
+    keep = {f"squad:{name.split(':', 1)[1]}" for name in VALIDATION}
+    items = tuple(i for i in pool.items if i.article in keep)
+    articles = {k: v for k, v in pool.articles.items() if k in keep}
+    return EvalSet(items, (), articles, "neural-validation")
 
 
 def best_threshold(

