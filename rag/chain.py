@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterable
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
@@ -26,6 +28,7 @@ from rag.models import load_embedder, load_nlp
 from rag.reader.model import Reader
 from rag.reader.neural import NeuralReader
 from rag.retrieve import HybridRetriever, document_to_passage
+from rag.store import ArticleStore
 from rag.types import Answer, Article, Passage
 
 if TYPE_CHECKING:
@@ -45,6 +48,9 @@ class Resources:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.notices: list[str] = []  # warnings for the user (a store kept in memory)
+        # spaCy pipelines and the parse memo are not thread-safe: one parse at a time. The
+        # neural reader's path parses nothing, so its answers run in parallel.
+        self.nlp_lock = threading.Lock()
 
     @cached_property
     def embedder(self) -> Embeddings:
@@ -68,6 +74,15 @@ class Resources:
     @cached_property
     def client(self) -> ClientAPI:
         return make_chroma_client(self.settings, self.notices)
+
+    @cached_property
+    def store(self) -> ArticleStore:
+        """This app's collections in ``client``, bounded to ``store_max_articles``."""
+        chroma = self.client.get_settings()
+        folder = Path(chroma.persist_directory) if chroma.is_persistent else None
+        return ArticleStore(
+            self.client, max_articles=self.settings.store_max_articles, chroma_dir=folder
+        )
 
     def index(self, article: Article, on_progress: Progress | None = None) -> ArticleIndex:
         return build_index(
@@ -163,6 +178,13 @@ def _parsed_answer(
 ) -> Answer:
     """The rules' or the GBM reader's answer: both read spaCy parses of the question and of
     the top sentences and the ones just before them."""
+    with resources.nlp_lock:
+        return _read_parsed(question, passages, index, resources)
+
+
+def _read_parsed(
+    question: str, passages: list[Passage], index: ArticleIndex, resources: Resources
+) -> Answer:
     settings = resources.settings
     lookup = SentenceDocs(index, resources.nlp)
     lookup.prefetch(

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int = Field(8000, ge=1, le=65535)
     chroma_ssl: bool = False
+    # Articles kept indexed on disk (or on the server, counting only collections this app
+    # made); past it the least recently used are dropped, and re-indexed if opened again.
+    store_max_articles: int = Field(200, ge=1)
 
     # Indexing and retrieval.
     context_sentences: int = Field(1, ge=0, le=3)  # neighbours embedded with each sentence

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag.config import Settings
 from rag.errors import IndexingError
+from rag.store import ours_metadata
 from rag.types import Article, Sentence
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ class ArticleIndex:
     bm25: bm25s.BM25
     embedded: int  # sentences embedded when this index was opened (0 = reused)
     seconds: float  # wall time to open or build it
+    collection: str  # the Chroma collection's name (collection_name)
     cache: dict[str, Any] = field(default_factory=dict)  # per-article analysis memo
 
 
@@ -148,7 +150,8 @@ def build_index(
             client=client,
             collection_name=name,
             embedding_function=embedder,
-            collection_metadata={"hnsw:space": "cosine"},
+            # used only when the collection is new: marks it as ours (rag/store.py)
+            collection_metadata={"hnsw:space": "cosine", **ours_metadata(time.time())},
         )
         present = store._collection.count()
     except Exception as exc:
@@ -165,7 +168,7 @@ def build_index(
     bm25 = bm25s.BM25()
     bm25.index(tokenize_for_bm25([s.text for s in sentences]), show_progress=False)
     seconds = time.perf_counter() - started
-    return ArticleIndex(article, store, bm25, embedded, seconds)
+    return ArticleIndex(article, store, bm25, embedded, seconds, name)
 
 
 def _documents(

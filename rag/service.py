@@ -17,7 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,17 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from rag.article import article_from_text, load_path, load_url
 from rag.chain import Resources, ask, build_chain
 from rag.config import Settings
-from rag.errors import ArticleError, BackendUnavailable
+from rag.errors import ArticleError, BackendUnavailable, IndexingError
 from rag.index import ArticleIndex, Progress
+from rag.store import is_missing_collection
 from rag.types import Answer, Article
 
 log = logging.getLogger(__name__)
 
 ID_CHARS = 16  # of the sha256: article ids the API hands out
+# Texts of loaded articles kept for re-indexing by id (/ask after the store dropped one):
+# the most recent ones up to this many characters in all (~30 MB of Python strings).
+TEXT_BUDGET_CHARS = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,34 @@ class LoadedArticle:
     chain: Runnable[str, Answer]
     index: ArticleIndex
     seconds: float  # time to load the index (embedding included when it was new)
+
+
+class ArticleTexts:
+    """Articles by id, least recently added dropped past ``budget`` characters in all."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._articles: OrderedDict[str, Article] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def add(self, key: str, article: Article) -> None:
+        with self._lock:
+            if key in self._articles:
+                self._articles.move_to_end(key)
+                return
+            self._articles[key] = article
+            self._chars += len(article.text)
+            while self._chars > self.budget and len(self._articles) > 1:
+                _, dropped = self._articles.popitem(last=False)
+                self._chars -= len(dropped.text)
+
+    def get(self, key: str) -> Article | None:
+        with self._lock:
+            return self._articles.get(key)
+
+    def __len__(self) -> int:
+        return len(self._articles)
 
 
 def article_id(article: Article) -> str:
@@ -55,25 +87,31 @@ def looks_like_url(text: str) -> bool:
 
 
 class ArticleService:
-    """Indexes and chains of loaded articles (least recently used dropped past ``capacity``)."""
+    """Loaded articles: their indexes and chains in memory (least recently used dropped past
+    ``capacity``), their texts (for re-indexing an article the store dropped), and answering.
+
+    Answers run in parallel (the neural reader's path holds no lock; spaCy's parses take
+    ``resources.nlp_lock``). Indexing runs one job at a time: embedding fills both cores.
+    """
 
     def __init__(
         self, settings: Settings, resources: Resources | None = None, capacity: int = 64
     ) -> None:
         self.settings = settings
         self.resources = resources or Resources(settings)
-        self.capacity = capacity
+        # An index in memory holds a handle to its collection: never more than the store keeps.
+        self.capacity = min(capacity, settings.store_max_articles)
         self._loaded: OrderedDict[str, LoadedArticle] = OrderedDict()
+        self._texts = ArticleTexts(TEXT_BUDGET_CHARS)
         self._lock = threading.Lock()  # guards _loaded
         self._indexing = threading.Lock()  # one embedding job at a time: 2 cores
-        self._answering = threading.Lock()  # spaCy and the chain's memo are not thread-safe
         self._models: dict[str, Any] | None = None  # configured LLM backends, made once
 
     def warm_up(self) -> None:
         """Load the models now, not on the first user's question."""
         with self._indexing:
             _ = self.resources.embedder, self.resources.nlp, self.resources.client
-            _ = self.resources.reader
+            _ = self.resources.reader, self.resources.store
 
     def available_backends(self) -> list[str]:
         """The answerers installed and configured here; extractive needs nothing and is first."""
@@ -102,23 +140,49 @@ class ArticleService:
         return models[backend]
 
     def load(self, article: Article, on_progress: Progress | None = None) -> LoadedArticle:
-        """The loaded article, indexing it first when this process has not yet."""
+        """The loaded article, indexing it first when it is not in memory (embedding it again
+        when the store has dropped it)."""
         key = article_id(article)
+        self._texts.add(key, article)
+        loaded = self._in_memory(key)
+        if loaded is None:
+            with self._indexing:
+                loaded = self._in_memory(key) or self._index(key, article, on_progress)
+        self.resources.store.touch(loaded.index.collection)
+        # the same text may come from another file or page, with its own source and notice
+        return loaded if loaded.article is article else replace(loaded, article=article)
+
+    def _in_memory(self, key: str) -> LoadedArticle | None:
         with self._lock:
-            if key in self._loaded:
+            loaded = self._loaded.get(key)
+            if loaded is not None:
                 self._loaded.move_to_end(key)
-                return self._loaded[key]
+            return loaded
+
+    def _index(self, key: str, article: Article, on_progress: Progress | None) -> LoadedArticle:
+        """Index (or reopen) the article, keep it in memory, and bound the store."""
         started = time.perf_counter()
-        with self._indexing:
-            index = self.resources.index(article, on_progress=on_progress)
-            chain = build_chain(index, self.resources)
+        index = self.resources.index(article, on_progress=on_progress)
+        chain = build_chain(index, self.resources)
         loaded = LoadedArticle(key, article, chain, index, time.perf_counter() - started)
+        dropped = set(self.resources.store.evict(keep=index.collection))
         with self._lock:
+            for gone in [k for k, v in self._loaded.items() if v.index.collection in dropped]:
+                del self._loaded[gone]
             self._loaded[key] = loaded
             while len(self._loaded) > self.capacity:
                 self._loaded.popitem(last=False)
         log.info("loaded %s (%d sentences) in %.2f s", key, len(article.sentences), loaded.seconds)
         return loaded
+
+    def _reindexed(self, loaded: LoadedArticle) -> LoadedArticle:
+        """``loaded`` again after its collection vanished from the store (dropped here past
+        the bound, or by another process sharing the server): embedded anew."""
+        log.info("collection %s was dropped; indexing %s again", loaded.index.collection, loaded.id)
+        with self._lock:
+            if self._loaded.get(loaded.id) is loaded:
+                del self._loaded[loaded.id]
+        return self.load(loaded.article)
 
     def load_text(
         self, text: str, source: str = "<pasted text>", on_progress: Progress | None = None
@@ -147,9 +211,14 @@ class ArticleService:
         return self.load_text(text_or_url, on_progress=on_progress)
 
     def get(self, key: str) -> LoadedArticle:
-        with self._lock:
-            if key in self._loaded:
-                return self._loaded[key]
+        """The article loaded as ``key``; re-indexed when only its text is still known."""
+        loaded = self._in_memory(key)
+        if loaded is not None:
+            self.resources.store.touch(loaded.index.collection)
+            return loaded
+        article = self._texts.get(key)
+        if article is not None:
+            return self.load(article)
         raise ArticleError(
             f"No article with id {key!r} is loaded. Load it first (the /load_article endpoint)."
         )
@@ -171,13 +240,17 @@ class ArticleService:
         loaded = self.get(key)
         asked = check_question(question)
         if backend == "extractive":
-            with self._answering:
-                resolved = resolve_followup(asked, history or [], self.resources.nlp)
+            resolved = asked
+            if history:
+                with self.resources.nlp_lock:
+                    resolved = resolve_followup(asked, history, self.resources.nlp)
             yield _noted(self._ask_extractive(loaded, resolved), asked, resolved)
             return
         from rag.generate import LlmAnswerer
 
         model = self.chat_model(backend)
+        if not self.resources.store.exists(loaded.index.collection):  # a check costs ~1 ms
+            loaded = self._reindexed(loaded)
         resolved = rewrite_with_model(asked, history or [], model, self.settings)
         answerer = LlmAnswerer(
             loaded.index,
@@ -197,8 +270,12 @@ class ArticleService:
         yield _noted(final, asked, resolved)
 
     def _ask_extractive(self, loaded: LoadedArticle, question: str) -> Answer:
-        with self._answering:
+        try:
             return ask(loaded.chain, question)
+        except IndexingError as exc:
+            if not is_missing_collection(exc):
+                raise
+        return ask(self._reindexed(loaded).chain, question)
 
     def ask(
         self,
