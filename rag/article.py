@@ -8,15 +8,18 @@ Every failure is an ArticleError whose message names the input and what to do.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import sys
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
 from rag.clean import clean_text
 from rag.config import Settings
+from rag.decoding import Decoded, decode_text
 from rag.errors import ArticleError
 from rag.sentences import split_sentences
 from rag.types import Article
@@ -73,29 +76,26 @@ def html_to_text(html: str, *, source: str) -> tuple[str, str]:
     return title, body
 
 
-def decode_bytes(data: bytes, *, source: str) -> str:
-    """Text of a file's bytes: UTF-8 first, then Windows-1252/Latin-1 for legacy text.
+def decode_bytes(data: bytes, *, source: str, declared: str | None = None) -> Decoded:
+    """Text of a file's or page's bytes (rag/decoding.py), with what the user is told.
 
-    Raises ArticleError for binary files and bytes that decode to no readable text.
+    Raises ArticleError for binary files and bytes no encoding reads as text.
     """
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             raise ArticleError(f"{source} is {kind}, not text. Load a .txt, .md or .html file.")
-    if b"\x00" in data[:8192]:
+    has_bom = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # UTF-32's too
+    if not has_bom and b"\x00" in data[:8192]:
         raise ArticleError(f"{source} is a binary file, not text. Load a .txt, .md or .html file.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            log.info("%s is not UTF-8; read it as %s", source, encoding)
-            return text
-    raise ArticleError(f"{source} is not readable text (not UTF-8). Save it as UTF-8 and retry.")
+    decoded = decode_text(data, source=source, declared=declared)
+    if not _looks_like_text(decoded.text):
+        raise ArticleError(
+            f"{source} is not readable text (read as {decoded.encoding}, it is mostly control "
+            "characters). Save it as UTF-8 and retry."
+        )
+    if decoded.notice:
+        log.info("%s", decoded.notice)
+    return decoded
 
 
 def _looks_like_text(text: str) -> bool:
@@ -104,14 +104,18 @@ def _looks_like_text(text: str) -> bool:
     return controls <= len(sample) * 0.01
 
 
-def article_from_bytes(data: bytes, *, source: str, is_html: bool, max_chars: int) -> Article:
-    """Decode, extract (HTML) and split the bytes of a file or HTTP response."""
-    text = decode_bytes(data, source=source)
+def article_from_bytes(
+    data: bytes, *, source: str, is_html: bool, max_chars: int, declared: str | None = None
+) -> Article:
+    """Decode, extract (HTML) and split the bytes of a file or HTTP response; ``declared``
+    is the charset its server named."""
+    decoded = decode_bytes(data, source=source, declared=declared)
+    text = decoded.text
     title = ""
     if is_html or _sniff_html(text):
         title, text = html_to_text(text, source=source)
     article = article_from_text(text, source=source, max_chars=max_chars)
-    return Article(article.text, article.sentences, article.source, article.sha256, title)
+    return replace(article, title=title, notice=decoded.notice)
 
 
 def _sniff_html(text: str) -> bool:
@@ -170,6 +174,7 @@ def load_url(url: str, settings: Settings, *, resolver: Resolver = system_resolv
         source=fetched.url,
         is_html=kind != "text/plain",
         max_chars=settings.max_article_chars,
+        declared=fetched.charset,
     )
 
 

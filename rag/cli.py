@@ -58,6 +58,8 @@ class Session:
 
         self.settings = settings
         self.article = load_source(source, settings)
+        if self.article.notice:
+            err.print(f"note: {self.article.notice}")
         self.service = ArticleService(settings)
         if settings.backend != "extractive":
             self.service.chat_model(settings.backend)  # a missing backend fails before indexing

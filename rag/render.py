@@ -103,10 +103,12 @@ def display_source(source: str) -> str:
 
 
 def status_line(article: Article, seconds: float) -> str:
-    """One line under the article: what is loaded and how long indexing took."""
+    """One line under the article: what is loaded and how long indexing took; under it, the
+    loading notice (the encoding used, bytes replaced) when there is one."""
     name = article.title or display_source(article.source)
     words = len(article.text.split())
-    return (
+    line = (
         f"**{escape(name)}** · {len(article.sentences)} sentences · {words:,} words · "
         f"ready in {seconds:.2f} s"
     )
+    return f"{line}  \n⚠️ {escape(article.notice)}" if article.notice else line

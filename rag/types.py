@@ -28,6 +28,7 @@ class Article:
     source: str  # path, URL or "<text>"
     sha256: str  # of ``text``; names the index collection
     title: str = ""
+    notice: str = ""  # told to the user on loading: the encoding used, bytes replaced
 
     def sentence(self, idx: int) -> Sentence:
         """The sentence shown as ``[idx]``; IndexError when there is none."""

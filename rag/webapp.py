@@ -98,10 +98,13 @@ class ChatApp:
             progress((done, total), desc="Embedding sentences", unit="sentences")
 
         try:
-            outputs = self.shown(load(on_progress))
+            loaded = load(on_progress)
+            outputs = self.shown(loaded)
             notices = self.service.resources.notices
             while notices:
                 gr.Warning(notices.pop(0))
+            if loaded.article.notice:  # also kept in the status line under the article
+                gr.Warning(loaded.article.notice)
             return outputs
         except RagError as exc:
             gr.Warning(str(exc))
@@ -169,7 +172,8 @@ class ChatApp:
     def api_load_article(self, text_or_url: str) -> dict[str, Any]:
         """Load an article from its text or an http(s) URL.
 
-        Returns {"article_id", "sentences", "title", "source"}; pass article_id to /ask.
+        Returns {"article_id", "sentences", "title", "source", "notice"}; pass article_id
+        to /ask. "notice" says how a page that is not UTF-8 was decoded ("" when it is).
         """
         try:
             loaded = self.service.load_source(text_or_url or "")
@@ -181,6 +185,7 @@ class ChatApp:
             "sentences": len(article.sentences),
             "title": article.title,
             "source": article.source,
+            "notice": article.notice,
         }
 
     def api_ask(

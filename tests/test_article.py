@@ -70,7 +70,8 @@ def test_latin1_file_is_read(tmp_path: Path) -> None:
         (
             "garbage.txt",
             bytes(range(1, 32)) * 40 + b"\x81",
-            "{path} is not readable text (not UTF-8). Save it as UTF-8 and retry.",
+            "{path} is not readable text (read as UTF-8, it is mostly control characters). "
+            "Save it as UTF-8 and retry.",
         ),
         (
             "widgets.txt",

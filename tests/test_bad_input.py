@@ -28,6 +28,17 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
 ONE_SENTENCE = "The council approved the budget on Monday."
 
 
+CAFE = "The café in Zürich reopened on Monday, said its owner, José Müller."
+LYING_PAGES = {  # path -> (the charset the header declares, the bytes sent)
+    "/cp1252-says-utf8": ("utf-8", "“Señor Muñoz” returned – the café reopened.".encode("cp1252")),
+    "/utf8-says-latin1": ("iso-8859-1", CAFE.encode("utf-8")),
+    "/sjis-says-sjis": (
+        "shift_jis",
+        "東京都の知事は新しい公園が来年開園すると発表した。".encode("shift_jis"),
+    ),
+}
+
+
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/to-private":
@@ -42,6 +53,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(300):  # 6 MB, no content-length: the cap stops the stream
                 self.wfile.write(b"x" * 20_000)
+            return
+        if self.path in LYING_PAGES:
+            charset, body = LYING_PAGES[self.path]
+            self.send_response(200)
+            self.send_header("content-type", f"text/plain; charset={charset}")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
             return
         if self.path == "/slow":
             time.sleep(3)
@@ -110,7 +129,9 @@ ARTICLE_CASES = [
     Case("PDF renamed .txt", file("report.txt", b"%PDF-1.7\n" + bytes(100)),
          "report.txt is a PDF document, not text. Load a .txt, .md or .html file."),
     Case("invalid UTF-8", file("noise.txt", bytes(range(128, 256)) * 20),
-         "noise.txt is not readable text (not UTF-8). Save it as UTF-8 and retry."),
+         "noise.txt is not readable text: 2,560 of its 2,560 bytes are not UTF-8 and no other encoding reads it as text (it mixes encodings or is damaged). Save it as UTF-8 and load it again."),
+    Case("UTF-8 with many broken bytes", file("damaged.txt", ("The café in Zürich reopened. " * 20).encode() + b"\xc3\x28 " * 30),
+         "damaged.txt is not readable text: 30 of its 710 bytes are not UTF-8 and no other encoding reads it as text (it mixes encodings or is damaged). Save it as UTF-8 and load it again."),
     Case("an unsupported file type", file("sheet.xlsx", b"PK\x03\x04"),
          "sheet.xlsx has an unsupported type (.xlsx). Use .txt, .md or .html."),
     Case("an empty file", file("empty.txt", b""), "The article is empty. Paste or load the article's text."),
@@ -193,11 +214,61 @@ def test_one_sentence_and_one_huge_sentence_load_and_answer(service: ArticleServ
     assert answer.abstained or [c.sentence for c in answer.citations] == [1]
 
 
-def test_latin1_file_is_read(service: ArticleService, tmp_path: Path) -> None:
-    path = tmp_path / "latin1.txt"
-    path.write_bytes("Le café de Zoë a rouvert à Montréal lundi.".encode("latin-1"))
-    loaded = service.load_file(path, label=path.name)
-    assert loaded.article.text == "Le café de Zoë a rouvert à Montréal lundi."
+MIXED = b"Caf\xe9 \xff\xfe broken \xc3\x28 bytes."
+ENCODING_CASES = [  # (file name, bytes, the text loaded, the notice the user reads)
+    ("windows-1252.txt", "“Señor Muñoz” returned – the café reopened.".encode("cp1252"),
+     "“Señor Muñoz” returned – the café reopened.",
+     "windows-1252.txt is not UTF-8; decoded as Windows-1252."),
+    ("latin-1.txt", "Le café de Zoë a rouvert à Montréal lundi.".encode("latin-1"),
+     "Le café de Zoë a rouvert à Montréal lundi.",
+     "latin-1.txt is not UTF-8; decoded as Latin-1 (ISO-8859-1)."),
+    ("utf-16.txt", CAFE.encode("utf-16"), CAFE, "utf-16.txt is not UTF-8; decoded as UTF-16."),
+    ("shift-jis.txt", "東京都の知事は新しい公園が来年開園すると発表した。".encode("shift_jis"),
+     "東京都の知事は新しい公園が来年開園すると発表した。",
+     "shift-jis.txt is not UTF-8; decoded as Shift-JIS."),
+    ("mixed.txt", MIXED, "Caf\ufffd \ufffd broken \ufffd( bytes.",
+     "mixed.txt is not valid UTF-8 and no single encoding explains its bytes: 4 bytes could not be read and show as \ufffd (0xE9 at byte 3, 0xFF 0xFE at byte 5, 0xC3 at byte 15). Save the file as UTF-8 to load it whole."),
+    ("utf-8 with a windows-1252 line.txt", CAFE.encode() + b"\nSe\xf1or Mu\xf1oz agreed.",
+     CAFE + "\nSe\ufffdor Mu\ufffdoz agreed.",
+     "utf-8 with a windows-1252 line.txt is not valid UTF-8 and no single encoding explains its bytes: 2 bytes could not be read and show as \ufffd (0xF1 at byte 74, 0xF1 at byte 80). Save the file as UTF-8 to load it whole."),
+    ("utf-8.txt", CAFE.encode(), CAFE, ""),
+    ("utf-8 with a BOM.txt", b"\xef\xbb\xbf" + CAFE.encode(), CAFE, ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "loaded", "notice"), ENCODING_CASES, ids=[c[0] for c in ENCODING_CASES]
+)
+def test_file_encodings_are_named_and_nothing_is_silently_garbled(
+    name: str, data: bytes, loaded: str, notice: str, service: ArticleService, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    article = service.load_file(path, label=name).article
+    assert article.text == loaded
+    assert article.notice == notice
+
+
+LYING_CASES = [  # (path, the text loaded, the notice)
+    ("/cp1252-says-utf8", "“Señor Muñoz” returned – the café reopened.",
+     "{server}/cp1252-says-utf8 is not UTF-8, as its server declared; decoded as Windows-1252."),
+    ("/utf8-says-latin1", CAFE,
+     "{server}/utf8-says-latin1 is UTF-8, though its server declared Latin-1 (ISO-8859-1); decoded as UTF-8."),
+    ("/sjis-says-sjis", "東京都の知事は新しい公園が来年開園すると発表した。",
+     "{server}/sjis-says-sjis is not UTF-8; decoded as Shift-JIS."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "loaded", "notice"), LYING_CASES, ids=[c[0] for c in LYING_CASES])
+def test_fetched_page_whose_charset_header_lies_is_decoded_by_its_bytes(
+    path: str, loaded: str, notice: str, service: ArticleService, server: str
+) -> None:
+    allowed = ArticleService(
+        service.settings.model_copy(update={"allow_loopback_urls": True}), service.resources
+    )
+    article = allowed.load_url(server + path).article
+    assert article.text == loaded
+    assert article.notice == notice.format(server=server)
 
 
 def test_app_keeps_its_article_and_chat_after_bad_input(
@@ -245,3 +316,42 @@ def test_cli_prints_the_message_without_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "photo.txt is a PNG image, not text." in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_app_tells_how_an_upload_was_decoded(
+    service: ArticleService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gradio as gr
+
+    from rag.webapp import ChatApp
+
+    shown: list[str] = []
+    monkeypatch.setattr(gr, "Warning", shown.append)
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(MIXED)
+    article, _, status, _, _ = ChatApp(service).load_upload(str(path))
+    assert shown == [article.notice]
+    assert article.text == "Caf\ufffd \ufffd broken \ufffd( bytes."
+    assert status.endswith(
+        "  \n⚠️ mixed.txt is not valid UTF-8 and no single encoding explains its bytes: 4 bytes "
+        "could not be read and show as \ufffd (0xE9 at byte 3, 0xFF 0xFE at byte 5, 0xC3 at "
+        "byte 15). Save the file as UTF-8 to load it whole."
+    )
+
+
+def test_cli_says_how_a_file_was_decoded(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "story.txt"
+    path.write_bytes("The café in Zürich reopened on Monday, said José Müller.".encode("cp1252"))
+    result = subprocess.run(
+        [sys.executable, "-m", "rag.cli", "ask", str(path), "When did the café reopen?"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "RAG_DATA_DIR": str(tmp_path / "data")},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"note: {path} is not UTF-8; decoded as Latin-1 (ISO-8859-1)." in result.stderr
+    assert "Monday" in result.stdout

@@ -148,11 +148,13 @@ def test_docstring_examples() -> None:
     import eval.gate
     import eval.metrics
     import eval.scores
+    import rag.decoding
     import rag.reader.windows
+    import rag.store
     import rag.webapp
 
     modules = (eval.metrics, eval.scores, eval.gate, eval.choose_threshold, rag.reader.windows,
-               rag.webapp)  # fmt: skip
+               rag.webapp, rag.decoding, rag.store)  # fmt: skip
     for module in modules:
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
