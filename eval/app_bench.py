@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -39,14 +40,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Started:
+    output: str  # what the app printed up to its URL
+    pid: int
+
+
 @contextmanager
-def running_app(port: int, data_dir: str, timeout_s: float = 120) -> Iterator[str]:
-    """`python app.py` serving on 127.0.0.1:``port``; yields what it printed up to its URL.
+def running_app(
+    port: int, data_dir: str, timeout_s: float = 120, env: dict[str, str] | None = None
+) -> Iterator[Started]:
+    """`python app.py` serving on 127.0.0.1:``port`` (``env`` added to its environment).
 
     A start that takes longer than ``timeout_s`` is killed (RuntimeError with its output);
     the app is stopped when the block ends.
     """
-    env = {**os.environ, "RAG_PORT": str(port), "RAG_DATA_DIR": data_dir}
+    env = {**os.environ, **(env or {}), "RAG_PORT": str(port), "RAG_DATA_DIR": data_dir}
     proc = subprocess.Popen(
         [sys.executable, "app.py"],
         cwd=ROOT,
@@ -67,7 +76,7 @@ def running_app(port: int, data_dir: str, timeout_s: float = 120) -> Iterator[st
         else:
             raise RuntimeError("app.py stopped before serving:\n" + "".join(lines))
         watchdog.cancel()
-        yield "".join(lines)
+        yield Started("".join(lines), proc.pid)
     finally:
         watchdog.cancel()
         proc.terminate()

@@ -72,8 +72,8 @@ def test_python_app_py_honours_rag_port_and_prints_its_url(tmp_path, free_port: 
     """The real entry point, as `make run` and a Space start it."""
     from eval.app_bench import running_app
 
-    with running_app(free_port, str(tmp_path)) as printed:
-        assert f"http://127.0.0.1:{free_port}" in printed, printed
+    with running_app(free_port, str(tmp_path)) as started:
+        assert f"http://127.0.0.1:{free_port}" in started.output, started.output
         reply = client(f"http://127.0.0.1:{free_port}/").predict(
             "Fog closed the port on Monday. It reopened on Tuesday.", api_name="/load_article"
         )
