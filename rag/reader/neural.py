@@ -18,7 +18,6 @@ import hashlib
 import json
 import logging
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -29,6 +28,7 @@ import numpy as np
 
 from rag.errors import BackendUnavailable
 from rag.extractive import NO_ANSWER
+from rag.models import TokenizerPool
 from rag.reader.windows import EncodedBatch, Window, encode_windows, fit_windows, make_window
 from rag.types import Answer, Article, Citation, Passage
 
@@ -118,7 +118,7 @@ class NeuralReader:
     card: dict[str, Any]
     settings: dict[str, Any]  # the card's settings (equal to model_settings())
     threshold: float  # answer when the best window's margin reaches it
-    _local: threading.local
+    tokenizers: TokenizerPool
 
     @classmethod
     def load(
@@ -127,10 +127,12 @@ class NeuralReader:
         *,
         threshold: float | None = None,
         tokenizer_file: Path | None = None,
+        threads: int = 0,
     ) -> NeuralReader:
         """The model in ``directory`` (default: the shipped one), answering at ``threshold``
-        (default: the card's). BackendUnavailable, naming the command that rebuilds it, when
-        the file or its card is missing or does not match this code."""
+        (default: the card's), each answer on ``threads`` cores (0: onnxruntime's choice).
+        BackendUnavailable, naming the command that rebuilds it, when the file or its card
+        is missing or does not match this code."""
         directory = directory or shipped_dir()
         model, card_path = directory / MODEL_FILE, directory / CARD_FILE
         if not model.is_file() or not card_path.is_file():
@@ -172,26 +174,19 @@ class NeuralReader:
         # Idle threads sleep instead of spinning: spinning ones steal the cores the next
         # question's embedding (torch) needs (seed p50 answer 76 ms with spinning).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.intra_op_num_threads = threads
         session = ort.InferenceSession(
             str(model), sess_options=options, providers=["CPUExecutionProvider"]
         )
         chosen = float(card["threshold"] if threshold is None else threshold)
-        return cls(session, tokenizer_file, card, card["settings"], chosen, threading.local())
-
-    def _tokenizer(self) -> Any:
-        """One tokenizer per thread: encoding sets its truncation."""
-        tokenizer = getattr(self._local, "tokenizer", None)
-        if tokenizer is None:
-            from tokenizers import Tokenizer
-
-            tokenizer = Tokenizer.from_file(str(self.tokenizer_file))
-            self._local.tokenizer = tokenizer
-        return tokenizer
+        pool = TokenizerPool(tokenizer_file)
+        return cls(session, tokenizer_file, card, card["settings"], chosen, pool)
 
     def read(self, question: str, windows: Sequence[Window]) -> list[Span]:
         """The best span of each window, in one batched forward pass."""
         settings = self.settings
-        batch = encode_windows(self._tokenizer(), question, windows, settings["max_tokens"])
+        with self.tokenizers.lend() as tokenizer:
+            batch = encode_windows(tokenizer, question, windows, settings["max_tokens"])
         start, end = self.session.run(
             None,
             {
@@ -207,14 +202,15 @@ class NeuralReader:
         made = [
             make_window(article.sentences, article.text, p.sentence.idx, radius) for p in passages
         ]
-        return fit_windows(
-            self._tokenizer(),
-            question,
-            made,
-            article.sentences,
-            article.text,
-            self.settings["max_tokens"],
-        )
+        with self.tokenizers.lend() as tokenizer:
+            return fit_windows(
+                tokenizer,
+                question,
+                made,
+                article.sentences,
+                article.text,
+                self.settings["max_tokens"],
+            )
 
     def answer(
         self, question: str, passages: Sequence[Passage], article: Article, *, top_k: int = 5
