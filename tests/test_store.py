@@ -140,3 +140,41 @@ def test_server_mode_never_drops_collections_it_did_not_make(
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+CACHE_SCRIPT = """
+import sys
+from pathlib import Path
+import rag.index
+from rag.config import Settings
+from rag.service import ArticleService
+from tests.test_store import MAYORS, TOWNS, town_article
+
+rag.index.HNSW_CACHE_INDEXES = 2  # with the open-file headroom, Chroma keeps ~15 indexes
+service = ArticleService(Settings(data_dir=Path(sys.argv[1]), reader="neural"))
+towns = [town_article(n % 6) + f" It has {n + 2} bridges." for n in range(24)]
+keys = [service.load_text(text).id for text in towns]
+rounds = [
+    sum(service.ask(key, f"Who is the mayor of {TOWNS[n % 6]}?").short == MAYORS[n % 6]
+        for n, key in enumerate(keys))
+    for _ in range(2)  # the second round reads indexes Chroma's cache has dropped
+]
+print(rounds)
+"""
+
+
+def test_articles_answer_after_chromas_cache_dropped_their_vector_index(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", CACHE_SCRIPT, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[24, 24]"
