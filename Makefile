@@ -7,6 +7,7 @@
 # make train-reader - rebuild the neural reader (rag/reader/neural.onnx) from ../shared/data
 # make bench - speed: index cold/warm/re-open, answer latency per backend, beside the
 #              LangChain tutorial pipeline; app cold start and latency through Gradio
+# make soak  - the app through 300 articles (store of 10) and 20 people asking at once (~4 min)
 
 PYTHON ?= python3
 VENV := .venv
@@ -25,7 +26,7 @@ export TRANSFORMERS_OFFLINE := 1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run chat local test bench lint clean train-reader
+.PHONY: run chat local test bench soak lint clean train-reader
 
 # Each set-up step prints one line and its time (tools/setup.sh). The app needs wheels only;
 # the local model (llama-cpp-python, compiled here) is added by `make local` and `make test`.
@@ -61,6 +62,9 @@ test: $(DEV) $(LOCAL) $(CHROMIUM)
 bench: $(DEV) $(LOCAL)
 	$(BIN)/rag bench --backends extractive local
 	$(BIN)/python -m eval.app_bench
+
+soak: $(DEV)
+	$(BIN)/python -m eval.soak
 
 # Rebuild the neural reader from ../shared/data, seed 0: training windows, one epoch of
 # fine-tuning with a progress bar (resumes from .cache/neural-reader after an interruption),

@@ -34,7 +34,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from eval.app_bench import free_port, running_app
+from eval.app_bench import client, free_port, running_app
 from eval.generated import GeneratedArticle, generated_article, is_right
 from eval.metrics import percentile
 
@@ -54,19 +54,6 @@ def rss_bytes(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     raise RuntimeError(f"no VmRSS for process {pid}")
-
-
-def client(url: str, _context: list[Any] = []) -> Any:  # noqa: B006 (one context, reused)
-    """A gradio_client session. gradio_client opens a new httpx client per request, and each
-    builds an SSL context (~40 ms of CPU, the app's own cost per answer); one verifying
-    context, made once and passed as ``ssl_verify``, keeps the soak measuring the app."""
-    import ssl
-
-    from gradio_client import Client
-
-    if not _context:
-        _context.append(ssl.create_default_context())
-    return Client(url, verbose=False, ssl_verify=_context[0])
 
 
 def store_phase(

@@ -77,9 +77,9 @@ class Settings(BaseSettings):
     # On the held-out validation articles, 3 windows read as well as 5-7 (forced HasAns F1
     # 0.648 vs 0.628) in 60 % of the time.
     reader_windows: int = Field(3, ge=1, le=20)
-    # Cores one answer's reading may use (0: all). One: answers run side by side, which
-    # serves many people best (`python -m eval.soak`); see the README's numbers.
-    reader_threads: int = Field(1, ge=0, le=64)
+    # Cores an answer read alone may use (0: all); answers read side by side use one each,
+    # which serves many people best (rag/reader/neural.py ReadingSessions has the numbers).
+    reader_threads: int = Field(0, ge=0, le=64)
 
     # LLM backends (rag/llm.py). Their citations are checked (rag/citations.py): a cited
     # sentence is kept when its support score reaches support_threshold (see

@@ -66,3 +66,16 @@ def test_parallel_answers_equal_the_answers_one_at_a_time(seed_resources, tmp_pa
         _, article, _, expected = work[n % len(work)]
         assert reply["answer"] == alone[n % len(work)]["answer"]
         assert is_right(reply, expected, article.text)
+
+
+def test_an_answer_read_alone_may_use_every_core_and_side_by_side_one_each() -> None:
+    from rag.reader.neural import ReadingSessions
+
+    sessions = ReadingSessions(lambda cores: f"session on {cores or 'all'} cores", threads=0)
+    with sessions.lend() as first:
+        with sessions.lend() as second:
+            assert (first, second) == ("session on all cores", "session on 1 cores")
+    with sessions.lend() as again:
+        assert again == "session on all cores"
+    single = ReadingSessions(lambda cores: object(), threads=1)
+    assert single.alone is single.side_by_side  # one session when both would be one core

@@ -18,7 +18,9 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -111,9 +113,36 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class ReadingSessions:
+    """Two onnxruntime sessions over one model: one that may use ``threads`` cores, for an
+    answer read while no other is, and a one-core one for answers read side by side.
+
+    On 2 cores, one answer alone: 44 ms at p50 with both cores against 53 ms on one (seed
+    article, `rag bench`). Twenty people at once: p50 590 ms with two cores per answer against
+    518 ms on one (`python -m eval.soak`): threads of answers side by side only contend.
+    """
+
+    def __init__(self, make: Callable[[int], Any], threads: int) -> None:
+        self.alone = make(threads)
+        self.side_by_side = self.alone if threads == 1 else make(1)
+        self._reading = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def lend(self) -> Iterator[Any]:
+        with self._lock:
+            self._reading += 1
+            alone = self._reading == 1
+        try:
+            yield self.alone if alone else self.side_by_side
+        finally:
+            with self._lock:
+                self._reading -= 1
+
+
 @dataclass
 class NeuralReader:
-    session: Any  # onnxruntime.InferenceSession (thread-safe for run())
+    sessions: ReadingSessions  # onnxruntime sessions (run() is thread-safe)
     tokenizer_file: Path
     card: dict[str, Any]
     settings: dict[str, Any]  # the card's settings (equal to model_settings())
@@ -130,7 +159,8 @@ class NeuralReader:
         threads: int = 0,
     ) -> NeuralReader:
         """The model in ``directory`` (default: the shipped one), answering at ``threshold``
-        (default: the card's), each answer on ``threads`` cores (0: onnxruntime's choice).
+        (default: the card's), an answer read alone on ``threads`` cores (0: all), answers
+        read side by side on one each.
         BackendUnavailable, naming the command that rebuilds it, when the file or its card
         is missing or does not match this code."""
         directory = directory or shipped_dir()
@@ -169,32 +199,34 @@ class NeuralReader:
             )
         import onnxruntime as ort
 
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        # Idle threads sleep instead of spinning: spinning ones steal the cores the next
-        # question's embedding (torch) needs (seed p50 answer 76 ms with spinning).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.intra_op_num_threads = threads
-        session = ort.InferenceSession(
-            str(model), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        def make(cores: int) -> Any:
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            # Idle threads sleep instead of spinning: spinning ones steal the cores the next
+            # question's embedding needs (seed p50 answer 76 ms with spinning).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options.intra_op_num_threads = cores
+            return ort.InferenceSession(
+                str(model), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+
         chosen = float(card["threshold"] if threshold is None else threshold)
         pool = TokenizerPool(tokenizer_file)
-        return cls(session, tokenizer_file, card, card["settings"], chosen, pool)
+        sessions = ReadingSessions(make, threads)
+        return cls(sessions, tokenizer_file, card, card["settings"], chosen, pool)
 
     def read(self, question: str, windows: Sequence[Window]) -> list[Span]:
         """The best span of each window, in one batched forward pass."""
         settings = self.settings
         with self.tokenizers.lend() as tokenizer:
             batch = encode_windows(tokenizer, question, windows, settings["max_tokens"])
-        start, end = self.session.run(
-            None,
-            {
-                "input_ids": batch.input_ids,
-                "attention_mask": batch.attention_mask,
-                "token_type_ids": batch.token_type_ids,
-            },
-        )
+        feed = {
+            "input_ids": batch.input_ids,
+            "attention_mask": batch.attention_mask,
+            "token_type_ids": batch.token_type_ids,
+        }
+        with self.sessions.lend() as session:
+            start, end = session.run(None, feed)
         return best_spans(batch, start, end, settings["max_answer_tokens"])
 
     def windows(self, question: str, passages: Sequence[Passage], article: Article) -> list[Window]:
