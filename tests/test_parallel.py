@@ -72,9 +72,8 @@ def test_an_answer_read_alone_may_use_every_core_and_side_by_side_one_each() -> 
     from rag.reader.neural import ReadingSessions
 
     sessions = ReadingSessions(lambda cores: f"session on {cores or 'all'} cores", threads=0)
-    with sessions.lend() as first:
-        with sessions.lend() as second:
-            assert (first, second) == ("session on all cores", "session on 1 cores")
+    with sessions.lend() as first, sessions.lend() as second:
+        assert (first, second) == ("session on all cores", "session on 1 cores")
     with sessions.lend() as again:
         assert again == "session on all cores"
     single = ReadingSessions(lambda cores: object(), threads=1)
