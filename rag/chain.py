@@ -24,7 +24,7 @@ from rag.config import PACKAGED, Settings
 from rag.errors import QuestionError
 from rag.extractive import answer_question
 from rag.index import ArticleIndex, Progress, build_index, make_chroma_client
-from rag.models import embedding_model_path, load_embedder, load_nlp
+from rag.models import load_embedder, load_nlp
 from rag.reader.model import Reader
 from rag.reader.neural import NeuralReader
 from rag.retrieve import HybridRetriever, document_to_passage
@@ -55,13 +55,11 @@ class Resources:
     @cached_property
     def embedder(self) -> Embeddings:
         """sentence-transformers; the packaged model embeds questions through onnxruntime."""
-        documents = load_embedder(self.settings.embedding_model)
         if self.settings.embedding_model != PACKAGED:
-            return documents
-        from rag.query_embedder import OnnxQueryEmbeddings
+            return load_embedder(self.settings.embedding_model)
+        from rag.query_embedder import load_packaged_embeddings
 
-        model_dir = Path(embedding_model_path(PACKAGED))
-        return OnnxQueryEmbeddings.build(documents, model_dir, self.settings.models_dir)
+        return load_packaged_embeddings(self.settings.models_dir)
 
     @cached_property
     def nlp(self) -> Language:

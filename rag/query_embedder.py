@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,17 @@ def _plain_truncated(tokenizer: Any) -> None:
     packaged tokenizer.json pads and cuts every text at 128 tokens)."""
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
+
+
+@lru_cache(maxsize=2)
+def load_packaged_embeddings(models_dir: Path) -> Embeddings:
+    """The packaged MiniLM with questions through onnxruntime, made once per process."""
+    from rag.config import PACKAGED
+    from rag.models import embedding_model_path, load_embedder
+
+    documents = load_embedder(PACKAGED)
+    model_dir = Path(embedding_model_path(PACKAGED))
+    return OnnxQueryEmbeddings.build(documents, model_dir, models_dir)
 
 
 class OnnxQueryEmbeddings(Embeddings):

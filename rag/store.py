@@ -115,23 +115,24 @@ class ArticleStore:
         self.max_articles = max_articles
         self.chroma_dir = chroma_dir  # an embedded store's folder; None for a server or memory
         self._touched: OrderedDict[str, float] = OrderedDict()  # name -> last write, bounded
-        self._lock = threading.Lock()  # one eviction at a time in this process
+        self._lock = threading.Lock()  # guards _touched
+        self._evicting = threading.Lock()  # one eviction at a time in this process
 
     def touch(self, name: str, *, force: bool = False) -> None:
         """Record that ``name`` was used now (a write at most every TOUCH_EVERY_S)."""
         now = time.time()
-        last = self._touched.get(name)
-        if not force and last is not None and now - last < TOUCH_EVERY_S:
-            return
+        with self._lock:
+            last = self._touched.get(name)
+            if not force and last is not None and now - last < TOUCH_EVERY_S:
+                return
+            self._touched[name] = now  # claimed: other threads skip this minute's write
+            self._touched.move_to_end(name)
+            while len(self._touched) > 4 * self.max_articles:
+                self._touched.popitem(last=False)
         try:
             self.client.get_collection(name).modify(metadata=ours_metadata(now))
         except Exception as exc:  # dropped meanwhile, or the server is away: not fatal here
             log.info("could not record use of %s: %s", name, exc)
-            return
-        self._touched[name] = now
-        self._touched.move_to_end(name)
-        while len(self._touched) > 4 * self.max_articles:
-            self._touched.popitem(last=False)
 
     def exists(self, name: str) -> bool:
         """False only when Chroma says the collection is gone (other errors surface later)."""
@@ -145,7 +146,7 @@ class ArticleStore:
         """Drop this app's least recently used collections past ``max_articles`` (never
         ``keep``, the one just opened), then their leftover folders. Returns the names
         dropped."""
-        with self._lock:
+        with self._evicting:
             if self.client.count_collections() <= self.max_articles:
                 return []
             order = eviction_order(self._listed(), adopt_legacy=self.chroma_dir is not None)
@@ -156,7 +157,8 @@ class ArticleStore:
                     self.client.delete_collection(name)
                 except Exception as exc:  # another process dropped it first
                     log.info("could not drop %s: %s", name, exc)
-                self._touched.pop(name, None)
+                with self._lock:
+                    self._touched.pop(name, None)
             if dropped and self.chroma_dir is not None:
                 for folder in orphan_segment_dirs(self.chroma_dir):
                     shutil.rmtree(folder, ignore_errors=True)
