@@ -52,7 +52,7 @@ app)
     step "venv ($VENV)" venv
     step "torch 2.13.0 (CPU wheel)" "$BIN/pip" install --quiet torch==2.13.0
     step "dependencies (wheels)" "$BIN/pip" install --quiet -e .
-    step "models ready (MiniLM, spaCy, neural reader)" models_ready
+    step "models ready (MiniLM, spaCy, neural reader, ONNX question embedder)" models_ready
     ;;
 local)
     step "C/C++ compiler" compiler
