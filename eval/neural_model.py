@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rag.models import TOKEN_AXES, export_onnx
 from rag.reader.neural import MODEL_FILE
 from rag.reader.windows import encode_pairs
 
@@ -40,30 +41,15 @@ def tensors_of(batch: Any, device: str) -> list[Any]:
     return [torch.from_numpy(a).to(device) for a in arrays]
 
 
-INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-OUTPUTS = ("start_logits", "end_logits")
-
-
 def export(model: Any, out_dir: Path, tokenizer: Any, max_tokens: int) -> Path:
     """fp32 ONNX export, then dynamic int8 quantisation; returns the shipped model's path."""
-    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = model.cpu().eval()
     batch = encode_pairs(tokenizer, [("Who?", "Someone did it.")] * 2, max_tokens)
     args = tuple(tensors_of(batch, "cpu"))
     fp32 = out_dir / "neural-fp32.onnx"
-    axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(
-        model,
-        args,
-        str(fp32),
-        input_names=list(INPUTS),
-        output_names=list(OUTPUTS),
-        dynamic_axes={n: axes for n in INPUTS + OUTPUTS},
-        opset_version=17,
-        dynamo=False,
-    )
+    export_onnx(model, args, fp32, {"start_logits": TOKEN_AXES, "end_logits": TOKEN_AXES})
     shipped = out_dir / MODEL_FILE
     quantize_dynamic(str(fp32), str(shipped), weight_type=QuantType.QInt8)
     fp32.unlink()

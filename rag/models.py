@@ -87,6 +87,28 @@ def load_nlp(name: str) -> Language:
         ) from exc
 
 
+BERT_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+TOKEN_AXES = {0: "batch", 1: "tokens"}
+
+
+def export_onnx(module: Any, sample: tuple[Any, ...], path: Path, outputs: dict[str, Any]) -> None:
+    """A MiniLM-based torch module (the three BERT inputs, batch x tokens) as an ONNX graph;
+    ``outputs`` maps each output's name to its dynamic axes. Used for the neural reader
+    (eval/neural_model.py) and the question embedder (rag/query_embedder.py)."""
+    import torch
+
+    torch.onnx.export(
+        module,
+        sample,
+        str(path),
+        input_names=list(BERT_INPUTS),
+        output_names=list(outputs),
+        dynamic_axes={**{name: TOKEN_AXES for name in BERT_INPUTS}, **outputs},
+        opset_version=17,
+        dynamo=False,
+    )
+
+
 class TokenizerPool:
     """Tokenizers loaded from one tokenizer.json, lent to one caller at a time.
 

@@ -25,11 +25,10 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.models import TokenizerPool
+from rag.models import TokenizerPool, export_onnx
 
 log = logging.getLogger(__name__)
 
-INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 
 
@@ -63,16 +62,8 @@ def export_query_model(model_dir: Path, out: Path) -> Path:
     sample = torch.ones(1, 8, dtype=torch.long)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}")
-    torch.onnx.export(
-        Pooled().eval(),
-        (sample, sample, torch.zeros_like(sample)),
-        str(partial),
-        input_names=list(INPUTS),
-        output_names=["embedding"],
-        dynamic_axes={name: {0: "batch", 1: "tokens"} for name in INPUTS},
-        opset_version=17,
-        dynamo=False,
-    )
+    inputs = (sample, sample, torch.zeros_like(sample))
+    export_onnx(Pooled().eval(), inputs, partial, {"embedding": {0: "batch"}})
     partial.replace(out)  # atomic: another process never reads half a file
     return out
 

@@ -8,6 +8,9 @@ the address check before any connection (the conftest guard fails any off-loopba
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -300,19 +303,21 @@ def test_app_keeps_its_article_and_chat_after_bad_input(
     assert final[len(chat) + 1]["content"].startswith("32")
 
 
-def test_cli_prints_the_message_without_a_traceback(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    png = tmp_path / "photo.txt"
-    png.write_bytes(PNG)
-    result = subprocess.run(
-        [sys.executable, "-m", "rag.cli", "ask", str(png), "Who?"],
+def rag_ask(tmp_path: Path, article: Path, question: str) -> subprocess.CompletedProcess[str]:
+    """`rag ask ARTICLE QUESTION` in a new process, its data folder under ``tmp_path``."""
+    return subprocess.run(
+        [sys.executable, "-m", "rag.cli", "ask", str(article), question],
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "RAG_DATA_DIR": str(tmp_path / "data")},
+        env={**os.environ, "RAG_DATA_DIR": str(tmp_path / "data")},
         timeout=120,
     )
+
+
+def test_cli_prints_the_message_without_a_traceback(tmp_path: Path) -> None:
+    png = tmp_path / "photo.txt"
+    png.write_bytes(PNG)
+    result = rag_ask(tmp_path, png, "Who?")
     assert result.returncode == 1
     assert "photo.txt is a PNG image, not text." in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -340,18 +345,9 @@ def test_app_tells_how_an_upload_was_decoded(
 
 
 def test_cli_says_how_a_file_was_decoded(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     path = tmp_path / "story.txt"
     path.write_bytes("The café in Zürich reopened on Monday, said José Müller.".encode("cp1252"))
-    result = subprocess.run(
-        [sys.executable, "-m", "rag.cli", "ask", str(path), "When did the café reopen?"],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "RAG_DATA_DIR": str(tmp_path / "data")},
-        timeout=120,
-    )
+    result = rag_ask(tmp_path, path, "When did the café reopen?")
     assert result.returncode == 0, result.stderr
     assert f"note: {path} is not UTF-8; decoded as Latin-1 (ISO-8859-1)." in result.stderr
     assert "Monday" in result.stdout

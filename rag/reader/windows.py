@@ -133,8 +133,8 @@ def encode_pairs(
 ) -> EncodedBatch:
     """``[CLS] question [SEP] window [SEP]`` per (question, window text), padded to the
     longest and cut to ``max_tokens``: the question is capped at MAX_QUESTION_TOKENS first,
-    then only the window side is cut. Sets the tokenizer's truncation, so give each thread
-    its own tokenizer.
+    then only the window side is cut. Sets the tokenizer's truncation, so no two threads may
+    use one tokenizer at once (rag.models.TokenizerPool lends them).
     """
     pairs = [(_truncate_question(tokenizer, q), w) for q, w in pairs]
     tokenizer.enable_truncation(max_tokens, strategy="only_second")
