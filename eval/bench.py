@@ -198,7 +198,7 @@ def render(results: dict[str, Any], backends: Sequence[str]) -> Table:
         rows.append((f"{label} evidence precision", precision(backend)))
     first = backends[0]
     rows.append(
-        ("tutorial p50 / ours p50", lambda r: f"{r['tutorial']['p50_ms'] / r[first]['p50_ms']:.2f}")
+        ("ours p50 / tutorial p50", lambda r: f"{r[first]['p50_ms'] / r['tutorial']['p50_ms']:.2f}")
     )
     for label, cell in rows:
         table.add_row(label, *[cell(results["articles"][n]) for n in names])

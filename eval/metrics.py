@@ -201,3 +201,56 @@ def tradeoff_curve(
         )
         for t in thresholds
     ]
+
+
+def roc_auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
+    """The chance that a random positive scores above a random negative (ties count half);
+    NaN when either class is empty.
+
+    >>> roc_auc([0.9, 0.4, 0.4, 0.1], [True, True, False, False])
+    0.875
+    """
+    pos = [s for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def calibration(
+    probabilities: Sequence[float], outcomes: Sequence[bool], bins: int = 10
+) -> tuple[float, list[dict[str, float]]]:
+    """(expected calibration error, reliability table): questions binned by predicted
+    probability into ``bins`` equal-width bins; each row gives the bin's range, its questions,
+    their mean probability and the share that came true. ECE is the question-weighted mean gap
+    between the two.
+
+    >>> ece, table = calibration([0.1, 0.1, 0.9, 0.9], [False, False, True, False], bins=2)
+    >>> round(ece, 3), [(r["n"], r["predicted"], r["observed"]) for r in table]
+    (0.25, [(2, 0.1, 0.0), (2, 0.9, 0.5)])
+    """
+    table = []
+    total, gap = len(probabilities), 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [
+            (p, y)
+            for p, y in zip(probabilities, outcomes, strict=True)
+            if low <= p < high or (b == bins - 1 and p == 1.0)
+        ]
+        if not inside:
+            continue
+        predicted = sum(p for p, _ in inside) / len(inside)
+        observed = sum(1 for _, y in inside if y) / len(inside)
+        gap += len(inside) * abs(predicted - observed)
+        table.append(
+            {
+                "low": round(low, 3),
+                "high": round(high, 3),
+                "n": len(inside),
+                "predicted": round(predicted, 4),
+                "observed": round(observed, 4),
+            }
+        )
+    return (gap / total if total else float("nan")), table

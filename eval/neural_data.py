@@ -3,14 +3,16 @@
 Each SQuAD-format title becomes one article (paragraphs joined by a blank line, cleaned and
 split as the product does). For each question, sentences are retrieved from the whole article
 (BM25 over its sentences, as the lexical half of the product's retrieval) and turned into
-windows (rag/reader/windows.py: a sentence and its neighbours):
+windows (rag/reader/windows.py: a sentence led by the end of the one before):
 
 - ``gold``: the window around the sentence holding the gold answer, labelled with its span;
-- ``edge``: for some answerable questions, the window around a neighbour of that sentence
-  (the answer sits at its edge, as when retrieval ranks the neighbour first);
+- ``edge``: for some answerable questions, the window of a neighbour of that sentence (the
+  answer sits in its clipped lead, or just outside it, as when retrieval ranks the neighbour
+  first);
 - ``retrieved``: top retrieved windows that hold no gold answer, labelled "no answer": the
   question asked against its article without the gold paragraph's help;
-- ``unanswerable``: SQuAD 2.0's unanswerable questions, against their top retrieved windows.
+- ``unanswerable``: SQuAD 2.0's unanswerable questions, against their top retrieved windows
+  (several each: the scarcest kind is read more than once).
 
 Every example carries its file and article title, so holding out is by article, never by
 question. The sampling is seeded: the same files and seed give the same examples.
@@ -49,9 +51,10 @@ class Recipe:
 
     path: Path
     questions: int | None  # answerable + unanswerable questions sampled; None: all
-    negatives: int = 1  # retrieved no-answer windows per answerable question
-    unanswerable_windows: int = 2  # windows per unanswerable question
-    edge_share: float = 0.25  # share of answerable questions that add an edge window
+    negatives: float = 0.3  # retrieved no-answer windows per answerable question (on average)
+    unanswerable_windows: int = 4  # windows per unanswerable question
+    edge_share: float = 0.05  # share of answerable questions that add an edge window
+    lead_words: int = 16  # the window shape (rag/reader/neural.py model_settings)
 
 
 @dataclass(frozen=True)
@@ -147,27 +150,28 @@ def _windows_for(
     text, sentences = article.text, article.sentences
     if q.answer is None:
         for centre in top[: recipe.unanswerable_windows]:
-            window = make_window(sentences, text, centre)
+            window = make_window(sentences, text, centre, recipe.lead_words)
             yield Example(q.text, window.text, None, "unanswerable", source)
         return
     a, b = q.answer
     gold = next(s.idx for s in sentences if s.start <= a < s.end)
-    window = make_window(sentences, text, gold)
+    window = make_window(sentences, text, gold, recipe.lead_words)
     if window.start <= a and b <= window.end:
         yield Example(q.text, window.text, (a - window.start, b - window.start), "gold", source)
     if rng.random() < recipe.edge_share:
         centre = gold + rng.choice([-1, 1])
         if 1 <= centre <= len(sentences):
-            window = make_window(sentences, text, centre)
+            window = make_window(sentences, text, centre, recipe.lead_words)
             inside = window.start <= a and b <= window.end
             span = (a - window.start, b - window.start) if inside else None
             yield Example(q.text, window.text, span, "edge", source)
     answer_text = text[a:b]
+    wanted = int(recipe.negatives) + (rng.random() < recipe.negatives % 1)
     negatives = 0
     for centre in top:
-        if negatives == recipe.negatives:
+        if negatives == wanted:
             break
-        window = make_window(sentences, text, centre)
+        window = make_window(sentences, text, centre, recipe.lead_words)
         if (window.end > a and window.start < b) or answer_text in window.text:
             continue  # holds the gold answer (or the same words): not a negative
         negatives += 1
@@ -187,3 +191,8 @@ def describe(examples: list[Example]) -> str:
     kinds = Counter(e.kind for e in examples)
     parts = ", ".join(f"{k} {n:,}" for k, n in kinds.most_common())
     return f"{len(examples):,} windows: {parts}"
+
+
+def distinct_questions(examples: list[Example]) -> int:
+    """How many different questions (by article and text) the examples read."""
+    return len({(e.source, e.question) for e in examples})

@@ -1,7 +1,7 @@
-"""The neural reader's PyTorch model, for training, and its int8 ONNX export for shipping.
+"""The neural reader's PyTorch model, for training, and its fp32 ONNX export.
 
 model = build_model(embedding_model_path("packaged"))   # MiniLM + a start/end head
-export(model, Path("rag/reader"), tokenizer, max_tokens=192)  # -> neural.onnx (int8)
+export_fp32(model, Path(".cache/neural-fp32.onnx"), tokenizer, 192)  # eval/quantize.py
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from rag.models import TOKEN_AXES, export_onnx
-from rag.reader.neural import MODEL_FILE
 from rag.reader.windows import encode_pairs
 
 
@@ -41,16 +40,12 @@ def tensors_of(batch: Any, device: str) -> list[Any]:
     return [torch.from_numpy(a).to(device) for a in arrays]
 
 
-def export(model: Any, out_dir: Path, tokenizer: Any, max_tokens: int) -> Path:
-    """fp32 ONNX export, then dynamic int8 quantisation; returns the shipped model's path."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
+def export_fp32(model: Any, path: Path, tokenizer: Any, max_tokens: int) -> Path:
+    """The trained model as an fp32 ONNX graph at ``path`` (kept beside the checkpoint, not
+    shipped: eval/quantize.py makes the shipped int8 model from it)."""
     model = model.cpu().eval()
     batch = encode_pairs(tokenizer, [("Who?", "Someone did it.")] * 2, max_tokens)
     args = tuple(tensors_of(batch, "cpu"))
-    fp32 = out_dir / "neural-fp32.onnx"
-    export_onnx(model, args, fp32, {"start_logits": TOKEN_AXES, "end_logits": TOKEN_AXES})
-    shipped = out_dir / MODEL_FILE
-    quantize_dynamic(str(fp32), str(shipped), weight_type=QuantType.QInt8)
-    fp32.unlink()
-    return shipped
+    path.parent.mkdir(parents=True, exist_ok=True)
+    export_onnx(model, args, path, {"start_logits": TOKEN_AXES, "end_logits": TOKEN_AXES})
+    return path

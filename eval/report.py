@@ -8,8 +8,8 @@ import math
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from eval.metrics import tradeoff_curve
-from eval.scores import is_correct
+from eval.metrics import calibration, tradeoff_curve
+from eval.scores import is_correct, reliability_rows
 from rag.types import Article
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ _SHOWN_METRICS = [
     ("retrieval_hit_at_1", "retrieval hit@1"), ("retrieval_hit_at_5", "retrieval hit@5"),
     ("citation_precision", "citation precision"), ("citation_recall", "citation recall"),
     ("latency_p50_ms", "latency p50 (ms)"), ("latency_p95_ms", "latency p95 (ms)"),
-    ("latency_max_ms", "latency max (ms)"), ("problems", "problems"),
+    ("latency_max_ms", "latency max (ms)"), ("forced_hasans_f1", "HasAns F1, best span forced"),
+    ("calibration_error", "calibration error (ECE)"), ("problems", "problems"),
 ]  # fmt: skip
 
 
@@ -95,7 +96,7 @@ def latency_histogram(latencies: list[float], *, bins: int = 20) -> str:
 def tradeoff_plot(predictions: list[dict[str, Any]]) -> str:
     """HasAns F1 and NoAns accuracy against the no-answer threshold, as an inline SVG (only
     for runs whose answerer reports a best span when it abstains: the trained readers). The
-    x axis spans the run's confidences: 0-1 for the GBM reader, logit margins for the neural."""
+    x axis spans the run's confidences: probabilities 0-1 for both."""
     if not any(p.get("guess_f1") is not None for p in predictions):
         return ""
     rows = [
@@ -130,6 +131,50 @@ def tradeoff_plot(predictions: list[dict[str, Any]]) -> str:
         + "".join(lines)
         + axis
         + "</svg>"
+    )
+
+
+def reliability_plot(predictions: list[dict[str, Any]]) -> str:
+    """The reliability diagram of the reader's confidence (a probability that its best span
+    is right) as an inline SVG: per tenth of confidence, the share of best spans that were
+    right, with the diagonal a calibrated answerer follows; "" for answerers without one."""
+    probabilities, right = reliability_rows(predictions)
+    if not probabilities:
+        return ""
+    ece, table = calibration(probabilities, right)
+    w, h, pad = 320, 320, 34
+
+    def xy(x: float, y: float) -> tuple[float, float]:
+        return pad + x * (w - 2 * pad), h - pad - y * (h - 2 * pad)
+
+    (x0, y0), (x1, y1) = xy(0, 0), xy(1, 1)
+    parts = [
+        f"<svg viewBox='0 0 {w} {h}' width='{w}' role='img' aria-label='reliability diagram'>",
+        f"<line x1='{x0}' y1='{y0}' x2='{x1}' y2='{y1}' stroke='#9aa5b1' stroke-dasharray='4 4'/>",
+        f"<rect x='{x0}' y='{y1}' width='{x1 - x0}' height='{y0 - y1}' fill='none' "
+        "stroke='#9aa5b1'/>",
+    ]
+    top = max(r["n"] for r in table)
+    for row in table:
+        x, y = xy(row["predicted"], row["observed"])
+        radius = 3 + 7 * (row["n"] / top) ** 0.5
+        parts.append(
+            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{radius:.1f}' fill='#4e79a7' "
+            f"fill-opacity='.75'><title>{row['n']} questions at confidence "
+            f"{row['low']:.1f}–{row['high']:.1f}: predicted {row['predicted']:.2f}, "
+            f"right {row['observed']:.2f}</title></circle>"
+        )
+    parts.append(
+        f"<text x='{w / 2}' y='{h - 6}' text-anchor='middle'>confidence (predicted)</text>"
+        f"<text x='10' y='{h / 2}' transform='rotate(-90 10 {h / 2})' text-anchor='middle'>"
+        f"share right (observed)</text><text x='{x0}' y='{y0 + 14}'>0</text>"
+        f"<text x='{x1}' y='{y0 + 14}' text-anchor='end'>1</text></svg>"
+    )
+    return (
+        f"<h2>Calibration</h2><p class='muted'>Expected calibration error {ece:.3f} over "
+        f"{len(probabilities)} questions: each circle is a tenth of confidence (area: "
+        "questions in it); on the dashed diagonal the confidence is the share of best spans "
+        "that were right.</p>" + "".join(parts)
     )
 
 
@@ -186,6 +231,7 @@ def render_html(report: Report) -> str:
         f"<p class='muted'>{config}</p><h2>Metrics</h2><table class='metrics'>{metrics}</table>"
         f"<h2>Latency</h2>{latency_histogram([p['latency_ms'] for p in report.predictions])}"
         + tradeoff_plot(report.predictions)
+        + reliability_plot(report.predictions)
         + (f"<h2>Problems</h2><ul>{problems}</ul>" if problems else "")
         + f"<h2>Questions (failures first)</h2>{questions}</body></html>"
     )

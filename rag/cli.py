@@ -126,6 +126,10 @@ def _fail_on(exc: RagError) -> NoReturn:
 
 def _print_answer(answer: Any) -> None:
     out.print(escape(answer.text))
+    if answer.is_low_confidence:
+        out.print(
+            f"[yellow]low confidence ({answer.confidence:.0%}):[/yellow] check the cited sentence."
+        )
     if answer.note:
         out.print(f"[dim]{escape(answer.note)}[/dim]")
     for claim in answer.unsupported:
@@ -157,7 +161,7 @@ def ask(
     except RagError as exc:
         _fail_on(exc)
     if as_json:
-        keys = ("answer", "abstained", "citations", "latency_ms")
+        keys = ("answer", "abstained", "citations", "latency_ms", "confidence", "low_confidence")
         payload = {k: v for k, v in answer.to_json().items() if k in keys}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:

@@ -63,6 +63,11 @@ def link_markers(text: str, valid: Collection[int]) -> str:
     return MARKER.sub(link, escaped)
 
 
+LOW_CONFIDENCE_TITLE = (
+    "The reader answered, but estimates its answer is more likely wrong than right."
+)
+
+
 def answer_markdown(answer: Answer) -> str:
     """The answer bubble's text: cited markers become links to the article panel; claims no
     sentence supports are marked; a note (fallback taken, question rewritten) follows."""
@@ -71,6 +76,11 @@ def answer_markdown(answer: Answer) -> str:
         text = escape(claim, quote=False)
         body = body.replace(
             text, f'<span class="unsupported" title="{UNSUPPORTED}">{text}</span>', 1
+        )
+    if answer.is_low_confidence:
+        body += (
+            f'\n\n<em class="low-confidence" title="{LOW_CONFIDENCE_TITLE}">Low confidence '
+            f"({answer.confidence:.0%}): check the cited sentence.</em>"
         )
     if answer.note:
         body += f'\n\n<em class="note">{escape(answer.note, quote=False)}</em>'

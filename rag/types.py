@@ -69,12 +69,14 @@ class Answer:
     closest: list[Citation] = field(default_factory=list)  # shown when abstaining
     timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
     backend: str = "extractive"
-    confidence: float = 0.0
+    confidence: float = 0.0  # neural reader: P(its best span is right), calibrated
+    is_low_confidence: bool = False  # answered, but under the decision's low-confidence mark
     retrieved: list[int] = field(default_factory=list)  # sentence numbers, best first
     unsupported: list[str] = field(default_factory=list)  # LLM claims no kept citation backs
     dropped: list[dict[str, Any]] = field(default_factory=list)  # {"sentence","claim","reason"}
     note: str = ""  # shown with the answer: a fallback taken, a question rewritten
     guess: str = ""  # the learned reader's best span, kept when it abstains (eval's curve)
+    features: dict[str, float] = field(default_factory=dict)  # the decision's inputs (eval)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: answer, abstained, citations, latency_ms (+ extras)."""
@@ -86,6 +88,7 @@ class Answer:
             "short_answer": self.short,
             "closest": [asdict(c) for c in self.closest],
             "confidence": round(self.confidence, 4),
+            "low_confidence": self.is_low_confidence,
             "backend": self.backend,
             "unsupported": self.unsupported,
             "dropped": self.dropped,

@@ -37,7 +37,14 @@ def test_ask_json(data_env: None) -> None:
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "abstained", "citations", "latency_ms"}
+    assert set(payload) == {
+        "answer",
+        "abstained",
+        "citations",
+        "latency_ms",
+        "confidence",
+        "low_confidence",
+    }
     assert payload["answer"] == "32 [10]" and payload["abstained"] is False
     [citation] = payload["citations"]
     text = SEED_ARTICLE.read_text(encoding="utf-8")
@@ -143,3 +150,18 @@ def test_bad_config_file(tmp_path: Path) -> None:
         result.stderr.strip()
         == f"error: Invalid settings: Config file not found: {tmp_path / 'x.toml'}"
     )
+
+
+def test_a_low_confidence_answer_is_marked_in_the_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from rag.cli import _print_answer
+    from rag.types import Answer, Citation
+
+    cite = Citation(sentence=3, start=0, end=20, text="NATO has 32 members.")
+    _print_answer(Answer("32 [3]", False, [cite], confidence=0.31, is_low_confidence=True))
+    assert capsys.readouterr().out.splitlines() == [
+        "32 [3]",
+        "low confidence (31%): check the cited sentence.",
+        "  [3] NATO has 32 members.",
+    ]

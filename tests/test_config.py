@@ -51,4 +51,4 @@ def test_the_default_answerer_is_the_neural_reader(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("RAG_READER")  # the test suite answers with the rules (conftest)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.reader == "neural" and settings.reader_windows == 3
-    assert settings.reader_threshold is None  # the card's threshold
+    assert settings.reader_threshold is None  # the decision file's threshold

@@ -144,17 +144,20 @@ def test_is_correct() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import eval.choose_threshold
+    import eval.fit_decision
     import eval.gate
     import eval.metrics
+    import eval.quantize
     import eval.scores
     import rag.decoding
+    import rag.reader.decision
     import rag.reader.windows
     import rag.store
     import rag.webapp
 
-    modules = (eval.metrics, eval.scores, eval.gate, eval.choose_threshold, rag.reader.windows,
-               rag.webapp, rag.decoding, rag.store)  # fmt: skip
+    modules = (eval.metrics, eval.scores, eval.gate, eval.fit_decision, eval.quantize,
+               rag.reader.decision, rag.reader.windows, rag.webapp, rag.decoding,
+               rag.store)  # fmt: skip
     for module in modules:
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
@@ -172,10 +175,32 @@ def test_tradeoff_plot_spans_the_run_s_confidences() -> None:
     from eval.report import tradeoff_plot
 
     rows = [
-        {"answerable": True, "confidence": 4.0, "guess_f1": 1.0},
-        {"answerable": True, "confidence": -2.0, "guess_f1": 0.5},
-        {"answerable": False, "confidence": -6.0, "guess_f1": 0.0},
+        {"answerable": True, "confidence": 0.9, "guess_f1": 1.0},
+        {"answerable": True, "confidence": 0.4, "guess_f1": 0.5},
+        {"answerable": False, "confidence": 0.1, "guess_f1": 0.0},
     ]
     svg = tradeoff_plot(rows)
-    assert ">-6</text>" in svg and ">4</text>" in svg  # logit margins, not 0..1
+    assert ">0</text>" in svg and ">1</text>" in svg  # probabilities
     assert tradeoff_plot([{**r, "guess_f1": None} for r in rows]) == ""
+
+
+def test_reliability_plot_shows_the_calibration_error_of_probabilities() -> None:
+    from eval.report import reliability_plot
+
+    rows = [
+        {"answerable": True, "confidence": 0.9, "guess_f1": 1.0, "features": {"margin": 1.0}},
+        {"answerable": True, "confidence": 0.9, "guess_f1": 0.0, "features": {"margin": 1.0}},
+        {"answerable": False, "confidence": 0.1, "guess_f1": 0.0, "features": {"margin": 1.0}},
+    ]
+    html = reliability_plot(rows)
+    # bins: 0.9 predicted, half right (gap 0.4, 2 questions); 0.1 predicted, none right (0.1)
+    assert "Expected calibration error 0.300 over 3 questions" in html
+    assert html.count("<circle") == 2
+    assert reliability_plot([{**r, "features": {}} for r in rows]) == ""
+
+
+def test_roc_auc_and_calibration_of_a_perfect_ranking() -> None:
+    from eval.metrics import calibration, roc_auc
+
+    assert roc_auc([0.9, 0.8, 0.2], [True, True, False]) == 1.0
+    assert calibration([1.0, 0.0], [True, False])[0] == 0.0

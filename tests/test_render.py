@@ -60,3 +60,17 @@ def test_status_line_names_the_file_not_its_folder() -> None:
     assert re.search(r"ready in 1\.23 s$", line)
     assert display_source("https://example.com/a") == "https://example.com/a"
     assert display_source("<pasted text>") == "Pasted text"
+
+
+def test_a_low_confidence_answer_says_so_under_its_text() -> None:
+    cite = Citation(sentence=3, start=43, end=63, text="NATO has 32 members.")
+    answer = Answer(
+        text="32 [3]", abstained=False, citations=[cite], confidence=0.31, is_low_confidence=True
+    )
+    assert answer_markdown(answer) == (
+        '32 <a class="cite" href="#sent-3" data-n="3">[3]</a>\n\n'
+        '<em class="low-confidence" title="The reader answered, but estimates its answer is '
+        'more likely wrong than right.">Low confidence (31%): check the cited sentence.</em>'
+    )
+    sure = Answer(text="32 [3]", abstained=False, citations=[cite], confidence=0.9)
+    assert "Low confidence" not in answer_markdown(sure)

@@ -34,13 +34,26 @@ ARTICLE = article_from_text(
 )
 
 
-@pytest.mark.parametrize(("centre", "first", "last"), [(1, 1, 2), (2, 1, 3), (4, 3, 4)])
-def test_a_window_is_the_sentence_and_its_neighbours(centre: int, first: int, last: int) -> None:
+@pytest.mark.parametrize(("centre", "first"), [(1, 1), (2, 1), (4, 3)])
+def test_a_window_is_the_sentence_led_by_the_one_before(centre: int, first: int) -> None:
     window = make_window(ARTICLE.sentences, ARTICLE.text, centre)
-    assert (window.first, window.last, window.centre) == (first, last, centre)
+    assert (window.first, window.last, window.centre) == (first, centre, centre)
     assert ARTICLE.text[window.start : window.end] == window.text
-    assert window.text.startswith(ARTICLE.sentence(first).text)
-    assert window.text.endswith(ARTICLE.sentence(last).text)
+    assert window.text.startswith(ARTICLE.sentence(first).text)  # short: led by all of it
+    assert window.text.endswith(ARTICLE.sentence(centre).text)
+
+
+def test_a_long_sentence_before_leads_with_its_last_words_only() -> None:
+    article = article_from_text(
+        "The minister, speaking after a long meeting in the capital on Monday, said that the "
+        "plan would go ahead. It starts in May."
+    )
+    window = make_window(article.sentences, article.text, 2, lead_words=4)
+    assert window.text == "plan would go ahead. It starts in May."
+    assert (window.first, window.last) == (1, 2)  # a span in the lead cites sentence 1
+    assert article.text[window.start : window.end] == window.text
+    alone = make_window(article.sentences, article.text, 2, lead_words=0)
+    assert alone.text == "It starts in May." and alone.first == 2
 
 
 def test_a_window_spans_paragraphs_with_the_article_text_between() -> None:
@@ -48,13 +61,13 @@ def test_a_window_spans_paragraphs_with_the_article_text_between() -> None:
     assert "\n\n" in window.text  # sentence 2 ends one paragraph, 3 opens the next
 
 
-def test_long_windows_drop_neighbours_before_the_centre(tokenizer) -> None:  # type: ignore[no-untyped-def]
+def test_long_windows_drop_their_lead_before_the_centre(tokenizer) -> None:  # type: ignore[no-untyped-def]
     long = "and the long sentence goes on " * 50
     article = article_from_text(f"The vote was close. It passed {long}until it ends. It was over.")
     assert len(article.sentences) == 3
     window = make_window(article.sentences, article.text, 2)
     (fitted,) = fit_windows(tokenizer, "What?", [window], article.sentences, article.text, 64)
-    assert fitted.first == fitted.last == 2  # both neighbours dropped, the centre kept
+    assert fitted.first == fitted.last == 2  # the lead dropped, the centre kept
     batch = encode_windows(tokenizer, "What?", [fitted], max_tokens=64)
     assert batch.input_ids.shape == (1, 64)  # the 300-word centre is cut, not refused
 

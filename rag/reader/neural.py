@@ -3,13 +3,15 @@
     reader = NeuralReader.load(None)            # the shipped rag/reader/neural.onnx
     answer = reader.answer("Who ruled out sending troops?", passages, article, top_k=5)
 
-The top ``top_k`` retrieved sentences give ``top_k`` windows (each with its neighbours, so "he
-continued" keeps its speaker), read in one batched onnxruntime call. Each window gets a best
-span score and a "no answer here" score (its [CLS] token); the window with the largest margin
-(span - no answer) gives the answer, and the answer cites the sentence(s) its span lies in.
-Below the card's threshold on that margin the reader abstains. The int8 model and its card
-(data, seed, settings, validation metrics, the chosen threshold) are built by
-``make train-reader`` (eval/train_neural.py, eval/choose_threshold.py).
+The top ``top_k`` retrieved sentences give ``top_k`` windows (each led by the end of the
+sentence before it, so "he continued" keeps its speaker), read in one batched onnxruntime
+call. Each window gets a best span score and a "no answer here" score (its [CLS] token); the
+window with the largest margin (span - no answer) gives the answer, and the answer cites the
+sentence(s) its span lies in. The decision (rag/reader/decision.py) turns what the reader and
+retrieval saw into the probability that this span is right: below its threshold the reader
+abstains, and the probability is the answer's ``confidence``. The int8 model, its card (data,
+seed, settings, validation metrics, fp32 agreement) and the decision file are built by
+``make train-reader`` (eval/train_neural.py, eval/fit_decision.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import numpy as np
 from rag.errors import BackendUnavailable
 from rag.extractive import NO_ANSWER
 from rag.models import TokenizerPool
+from rag.reader.decision import Decision, Reading, decision_features
 from rag.reader.windows import EncodedBatch, Window, encode_windows, fit_windows, make_window
 from rag.types import Answer, Article, Citation, Passage
 
@@ -47,7 +50,7 @@ def model_settings() -> dict[str, Any]:
     """What the code assumes of the model; the card must carry the same (else: rebuild)."""
     return {
         "max_tokens": 192,  # question + window, word pieces
-        "window_radius": 1,  # neighbours each side of a retrieved sentence
+        "lead_words": 16,  # words of the sentence before that lead each retrieved sentence
         "max_answer_tokens": 30,
         "inputs": ["input_ids", "attention_mask", "token_type_ids"],
         "outputs": ["start_logits", "end_logits"],
@@ -146,7 +149,8 @@ class NeuralReader:
     tokenizer_file: Path
     card: dict[str, Any]
     settings: dict[str, Any]  # the card's settings (equal to model_settings())
-    threshold: float  # answer when the best window's margin reaches it
+    decision: Decision | None  # P(the best span is right); None: answer everything
+    threshold: float  # answer when that probability reaches it
     tokenizers: TokenizerPool
 
     @classmethod
@@ -157,12 +161,15 @@ class NeuralReader:
         threshold: float | None = None,
         tokenizer_file: Path | None = None,
         threads: int = 0,
+        decide: bool = True,
     ) -> NeuralReader:
-        """The model in ``directory`` (default: the shipped one), answering at ``threshold``
-        (default: the card's), an answer read alone on ``threads`` cores (0: all), answers
-        read side by side on one each.
-        BackendUnavailable, naming the command that rebuilds it, when the file or its card
-        is missing or does not match this code."""
+        """The model in ``directory`` (default: the shipped one), answering when its decision
+        (decision.json beside it) gives a probability of at least ``threshold`` (default: the
+        decision's own), an answer read alone on ``threads`` cores (0: all), answers read side
+        by side on one each. ``decide=False`` answers every question with probability 1 and
+        needs no decision file (eval/fit_decision.py fits one from those answers).
+        BackendUnavailable, naming the command that rebuilds it, when a file is missing or
+        does not match this code."""
         directory = directory or shipped_dir()
         model, card_path = directory / MODEL_FILE, directory / CARD_FILE
         if not model.is_file() or not card_path.is_file():
@@ -183,11 +190,7 @@ class NeuralReader:
             raise BackendUnavailable(
                 f"The reader model {model} does not match its card (sha256 differs). {REBUILD}"
             )
-        if threshold is None and not isinstance(card.get("threshold"), int | float):
-            raise BackendUnavailable(
-                f"The reader card {card_path} has no threshold yet. Choose it with "
-                "`python -m eval.choose_threshold`."
-            )
+        decision = None if not decide else Decision.load(directory, card["sha256"])
         if tokenizer_file is None:
             from rag.models import embedding_model_path
 
@@ -210,10 +213,11 @@ class NeuralReader:
                 str(model), sess_options=options, providers=["CPUExecutionProvider"]
             )
 
-        chosen = float(card["threshold"] if threshold is None else threshold)
+        if threshold is None:
+            threshold = decision.threshold if decision else 0.0
         pool = TokenizerPool(tokenizer_file)
         sessions = ReadingSessions(make, threads)
-        return cls(sessions, tokenizer_file, card, card["settings"], chosen, pool)
+        return cls(sessions, tokenizer_file, card, card["settings"], decision, threshold, pool)
 
     def read(self, question: str, windows: Sequence[Window]) -> list[Span]:
         """The best span of each window, in one batched forward pass."""
@@ -230,9 +234,9 @@ class NeuralReader:
         return best_spans(batch, start, end, settings["max_answer_tokens"])
 
     def windows(self, question: str, passages: Sequence[Passage], article: Article) -> list[Window]:
-        radius = self.settings["window_radius"]
+        lead = self.settings["lead_words"]
         made = [
-            make_window(article.sentences, article.text, p.sentence.idx, radius) for p in passages
+            make_window(article.sentences, article.text, p.sentence.idx, lead) for p in passages
         ]
         with self.tokenizers.lend() as tokenizer:
             return fit_windows(
@@ -250,34 +254,51 @@ class NeuralReader:
         closest = [Citation.of(p.sentence) for p in passages[:3]]
         if not passages:
             return Answer(NO_ANSWER, True, [], closest=closest)
-        windows = self.windows(question, passages[:top_k], article)
+        read = list(passages[:top_k])
+        windows = self.windows(question, read, article)
         spans = self.read(question, windows)
         best = max(range(len(spans)), key=lambda i: spans[i].margin)
         span, window = spans[best], windows[best]
         start, end = window.start + span.start, window.start + span.end
         short = article.text[start:end].strip()
         if not short:
-            return Answer(NO_ANSWER, True, [], closest=closest, confidence=span.margin)
-        if span.margin < self.threshold:
-            return Answer(NO_ANSWER, True, [], closest=closest, confidence=span.margin, guess=short)
+            return Answer(NO_ANSWER, True, [], closest=closest)
         cited = [
             s
             for s in article.sentences[window.first - 1 : window.last]
             if s.start < end and start < s.end
         ]
+        reading = Reading(
+            question=question,
+            margins=[s.margin for s in spans],
+            nulls=[s.null for s in spans],
+            spans=[w.text[s.start : s.end] for s, w in zip(spans, windows, strict=True)],
+            best=best,
+            window_text=window.text,
+            cited=cited,
+            passages=read,
+            article=article,
+        )
+        features = decision_features(reading)
+        p = self.decision.probability(features) if self.decision else 1.0
+        if p < self.threshold:
+            return Answer(
+                NO_ANSWER, True, [], closest=closest, confidence=p, guess=short, features=features
+            )
         first = cited[0]
         if first.idx > 1 and (
             _POINTS_BACK.match(short) or _POINTS_BACK.match(first.text.lstrip("“\"'"))
         ):
             cited.insert(0, article.sentence(first.idx - 1))
         citations = [Citation.of(s) for s in cited]
-        markers = "".join(f"[{c.sentence}]" for c in citations)
         return Answer(
-            text=f"{short} {markers}",
+            text=f"{short} {''.join(f'[{c.sentence}]' for c in citations)}",
             abstained=False,
             citations=citations,
             short=short,
             closest=closest,
-            confidence=span.margin,
+            confidence=p,
+            is_low_confidence=self.decision is not None and p < self.decision.low_mark,
             guess=short,
+            features=features,
         )

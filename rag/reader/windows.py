@@ -1,9 +1,9 @@
-"""Reader windows: a retrieved sentence with its neighbours, encoded with the question.
+"""Reader windows: a retrieved sentence led by a clipped neighbour, encoded with the question.
 
 The neural reader (rag/reader/neural.py) and its training (eval/train_neural.py) both build
 their inputs here, so the model sees at question time exactly what it was trained on:
 
-    window = make_window(article_sentences, centre=8)        # sentences 7, 8, 9
+    window = make_window(article_sentences, text, centre=8)  # the end of 7, then 8
     batch = encode_windows(tokenizer, "Who ruled out ...?", [window], max_tokens=160)
 
 A window is a slice of the article's text; token offsets map back into the article, so a span
@@ -12,6 +12,7 @@ the model picks is a character range of the article and cites the sentences it o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -41,29 +42,34 @@ class Window:
         return self.start + len(self.text)
 
 
-def make_window(sentences: Sequence[Sentence], text: str, centre: int, radius: int = 1) -> Window:
-    """The window of ``radius`` sentences either side of sentence ``centre`` (1-based).
+def make_window(
+    sentences: Sequence[Sentence], text: str, centre: int, lead_words: int = 16
+) -> Window:
+    """Sentence ``centre`` (1-based) led by the last ``lead_words`` words of the sentence
+    before it: a sentence plus a clipped neighbour, so "He said ..." keeps its speaker while
+    the reader reads about half the word pieces of a three-sentence window.
 
     >>> from rag.article import article_from_text
-    >>> a = article_from_text("One here. Two there. Three now. Four later.")
+    >>> a = article_from_text("One here and there. Two there. Three now. Four later.")
     >>> make_window(a.sentences, a.text, 1).text
-    'One here. Two there.'
+    'One here and there.'
+    >>> make_window(a.sentences, a.text, 2, lead_words=2).text
+    'and there. Two there.'
     """
-    first = max(1, centre - radius)
-    last = min(len(sentences), centre + radius)
-    start, end = sentences[first - 1].start, sentences[last - 1].end
-    return Window(centre, first, last, start, text[start:end])
+    own = sentences[centre - 1]
+    start, first = own.start, centre
+    if centre > 1 and lead_words > 0:
+        before = sentences[centre - 2]
+        words = [m.start() for m in re.finditer(r"\S+", before.text)]
+        start = before.start + words[max(0, len(words) - lead_words)]
+        first = centre - 1
+    return Window(centre, first, centre, start, text[start : own.end])
 
 
 def shrink_window(window: Window, sentences: Sequence[Sentence], text: str) -> Window:
-    """The same window without its farthest neighbour (the centre sentence alone at last)."""
-    first, last = window.first, window.last
-    if last - window.centre >= window.centre - first and last > window.centre:
-        last -= 1
-    elif first < window.centre:
-        first += 1
-    start, end = sentences[first - 1].start, sentences[last - 1].end
-    return Window(window.centre, first, last, start, text[start:end])
+    """The window's centre sentence alone."""
+    own = sentences[window.centre - 1]
+    return Window(window.centre, window.centre, window.centre, own.start, text[own.start : own.end])
 
 
 @dataclass
