@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -185,24 +186,30 @@ def test_one_sentence_article_answers_from_its_only_sentence(service) -> None:  
     assert answer.short == "Paris" and [c.sentence for c in answer.citations] == [1]
 
 
-@pytest.mark.slow
-def test_cli_says_which_command_rebuilds_a_mismatched_model(
-    model_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def ask_cli_with(model: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """`rag ask` on the seed question with the neural reader in ``model``; exits 1, no trace."""
     from typer.testing import CliRunner
 
     from rag.cli import app
     from tests.conftest import SEED_ARTICLE
 
-    card = json.loads((model_copy / CARD_FILE).read_text())
-    card["settings"]["lead_words"] = 2
-    (model_copy / CARD_FILE).write_text(json.dumps(card))
     monkeypatch.setenv("RAG_READER", "neural")
-    monkeypatch.setenv("RAG_READER_MODEL", str(model_copy))
+    monkeypatch.setenv("RAG_READER_MODEL", str(model))
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
     result = CliRunner().invoke(app, ["ask", str(SEED_ARTICLE), "Who ruled out sending troops?"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+    return result
+
+
+@pytest.mark.slow
+def test_cli_says_which_command_rebuilds_a_mismatched_model(
+    model_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    card = json.loads((model_copy / CARD_FILE).read_text())
+    card["settings"]["lead_words"] = 2
+    (model_copy / CARD_FILE).write_text(json.dumps(card))
+    result = ask_cli_with(model_copy, monkeypatch, tmp_path)
     assert f"built for other settings than this code uses. {REBUILD}" in result.output
 
 
@@ -210,18 +217,8 @@ def test_cli_says_which_command_rebuilds_a_mismatched_model(
 def test_cli_says_which_command_rebuilds_a_missing_decision(
     model_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from typer.testing import CliRunner
-
-    from rag.cli import app
-    from tests.conftest import SEED_ARTICLE
-
     (model_copy / DECISION_FILE).unlink()
-    monkeypatch.setenv("RAG_READER", "neural")
-    monkeypatch.setenv("RAG_READER_MODEL", str(model_copy))
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
-    result = CliRunner().invoke(app, ["ask", str(SEED_ARTICLE), "Who ruled out sending troops?"])
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output
+    result = ask_cli_with(model_copy, monkeypatch, tmp_path)
     assert (
         f"The reader's decision file {model_copy / DECISION_FILE} is missing. Rebuild it with "
         "`make train-reader` (or `python -m eval.fit_decision` for this model)."
