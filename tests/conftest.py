@@ -207,3 +207,16 @@ def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def model_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped neural reader (model, card, decision) that a test may break."""
+    import shutil
+
+    from rag.reader.decision import DECISION_FILE
+    from rag.reader.neural import CARD_FILE, MODEL_FILE, shipped_dir
+
+    for name in (MODEL_FILE, CARD_FILE, DECISION_FILE):
+        shutil.copy(shipped_dir() / name, tmp_path / name)
+    return tmp_path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ from rag.reader.decision import (
     Reading,
     decision_features,
 )
-from rag.reader.neural import CARD_FILE, MODEL_FILE, shipped_dir
+from rag.reader.neural import CARD_FILE, shipped_dir
 from rag.types import Passage
 
 REFIT = "Rebuild it with `make train-reader` (or `python -m eval.fit_decision` for this model)."
@@ -102,13 +101,6 @@ def test_probability_is_a_logistic_of_the_standardised_features() -> None:
 def test_a_decision_round_trips_through_json() -> None:
     decision = _decision(card={"fitted_on": ["x"]})
     assert Decision.from_json(json.loads(json.dumps(decision.to_json()))) == decision
-
-
-@pytest.fixture
-def model_copy(tmp_path: Path) -> Path:
-    for name in (MODEL_FILE, CARD_FILE, DECISION_FILE):
-        shutil.copy(shipped_dir() / name, tmp_path / name)
-    return tmp_path
 
 
 def _sha(folder: Path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +44,6 @@ def test_card_records_the_data_and_holds_out_the_test_sets() -> None:
     held = card["training"]["held_out_articles"]
     assert len(held) == 7 and not any("squad2-dev-4" in name for name in held)
     assert 0.0 <= card["validation_windows"]["no_answer_accuracy"] <= 1.0
-
-
-@pytest.fixture
-def model_copy(tmp_path: Path) -> Path:
-    for name in (MODEL_FILE, CARD_FILE, DECISION_FILE):
-        shutil.copy(shipped_dir() / name, tmp_path / name)
-    return tmp_path
 
 
 def test_a_missing_model_names_the_command_that_rebuilds_it(model_copy: Path) -> None:

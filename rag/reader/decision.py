@@ -125,6 +125,12 @@ def _article_stems(text: str) -> frozenset[str]:
     return frozenset(content_stems(text))
 
 
+@lru_cache(maxsize=16)
+def _lowered(text: str) -> str:
+    """An article's text in lower case, kept for its next questions."""
+    return text.lower()
+
+
 def _share_found(wanted: set[str], text: str) -> float:
     return len(wanted & content_stems(text)) / len(wanted) if wanted else 1.0
 
@@ -171,7 +177,7 @@ def decision_features(r: Reading) -> dict[str, float]:
     near = " ".join(article.sentence(n).text for n in sorted(around) if 1 <= n <= count)
     in_article = _article_stems(article.text) if stems else frozenset()
     names = _names_and_numbers(r.question)
-    lowered = article.text.lower()
+    lowered = _lowered(article.text)
     typed, fits = answer_type(r.question, span)
     values = {
         "margin": margin,
