@@ -5,8 +5,8 @@
 # make test  - set up .venv with the local model and test tools (and Debian chromium for the
 #              browser tests), run the test suite,
 #              then the eval gate (what CI runs)
-# make train-reader - rebuild the neural reader (rag/reader/neural.onnx) and its answer
-#              decision (rag/reader/decision.json) from ../shared/data
+# make train-reader - rebuild the neural reader (rag/read/neural/neural.onnx) and its answer
+#              decision (rag/read/neural/decision.json) from ../shared/data
 # make bench - speed: index cold/warm/re-open, answer latency per backend, beside the
 #              LangChain tutorial pipeline; app cold start and latency through Gradio
 # make soak  - the app through 300 articles (store of 10) and 20 people asking at once (~4 min)
@@ -17,8 +17,8 @@ BIN := $(VENV)/bin
 APP := $(VENV)/.installed-app
 LOCAL := $(VENV)/.installed-local
 DEV := $(VENV)/.installed-dev
-# The seed article; the byte-identical copy in eval/articles/ where ../shared is absent.
-ARTICLE ?= $(firstword $(wildcard ../shared/seed-article.txt) eval/articles/seed-article.txt)
+# The seed article; the byte-identical copy in rag/app/examples/ where ../shared is absent.
+ARTICLE ?= $(firstword $(wildcard ../shared/seed-article.txt) rag/app/examples/seed-article.txt)
 
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
@@ -69,7 +69,7 @@ test: $(DEV) $(LOCAL) $(CHROMIUM) $(QEMU)
 	$(BIN)/python -m eval.gate
 
 bench: $(DEV) $(LOCAL)
-	$(BIN)/rag bench --backends extractive local
+	$(BIN)/rag-eval bench --backends extractive local
 	$(BIN)/python -m eval.app_bench
 
 soak: $(DEV)
@@ -78,8 +78,8 @@ soak: $(DEV)
 # Rebuild the neural reader from ../shared/data, seed 0: training windows (a sentence led by
 # the end of the one before), one epoch over ~62k distinct questions with a progress bar
 # (resumes from .cache/neural-reader after an interruption), int8 ONNX export with 7-bit
-# weights to rag/reader/neural.onnx + neural.json, then the answer decision fitted on the seven
-# held-out articles (rag/reader/decision.json). ~1 h 40 min on 2 cores; minutes on a GPU.
+# weights to rag/read/neural/neural.onnx + neural.json, then the answer decision fitted on the seven
+# held-out articles (rag/read/neural/decision.json). ~1 h 40 min on 2 cores; minutes on a GPU.
 train-reader: $(DEV)
 	$(BIN)/python -m eval.train_neural
 	$(BIN)/python -m eval.fit_decision

@@ -2,56 +2,13 @@
 
 Settings come from RAG_* environment variables (Space secrets work the same way):
 RAG_HOST / RAG_PORT (else Gradio's GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, else
-127.0.0.1:7860), RAG_START_ARTICLE (a path or URL; default: the seed article).
+127.0.0.1:7860), RAG_START_ARTICLE (a path or URL; default: the seed article). The page is
+built in rag/app/serve.py, so an installed package serves the same with `rag-web`.
 """
 
-from __future__ import annotations
+from rag.app.serve import build, main, start_article_source
 
-import sys
-from importlib import resources
-from pathlib import Path
-
-from rag.config import Settings, load_settings
-from rag.errors import RagError
-from rag.logs import configure_logging
-
-
-def start_article_source(settings: Settings) -> str:
-    """RAG_START_ARTICLE, else the seed article shipped inside the eval package."""
-    if settings.start_article:
-        return settings.start_article
-    return str(Path(str(resources.files("eval") / "articles" / "seed-article.txt")))
-
-
-def build(settings: Settings):  # type: ignore[no-untyped-def]
-    """The Gradio Blocks for ``settings``, with the start article indexed and models warm."""
-    from rag.article import load_source
-    from rag.service import ArticleService
-    from rag.webapp import ChatApp, build_demo
-
-    service = ArticleService(settings)
-    service.warm_up()
-    start = service.load(load_source(start_article_source(settings), settings))
-    return build_demo(ChatApp(service), start)
-
-
-def main() -> None:
-    configure_logging(verbose=False)
-    try:
-        settings = load_settings()
-        demo = build(settings)
-    except (RagError, ValueError) as exc:
-        sys.exit(f"error: {exc}")
-    from rag.webapp import launch_options
-
-    demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        max_file_size="50mb",  # our own limit (RAG_MAX_UPLOAD_BYTES) answers with a clear message
-        show_error=True,
-        **launch_options(),
-    )
-
+__all__ = ["build", "main", "start_article_source"]
 
 if __name__ == "__main__":
     main()

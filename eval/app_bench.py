@@ -103,7 +103,7 @@ def measure(questions: list[str]) -> dict[str, float]:
         started = time.perf_counter()
         with running_app(port, data):
             app = client(f"http://127.0.0.1:{port}/")
-            seed = (ROOT / "eval" / "articles" / "seed-article.txt").read_text("utf-8")
+            seed = (ROOT / "rag" / "app" / "examples" / "seed-article.txt").read_text("utf-8")
             article_id = app.predict(seed, api_name="/load_article")["article_id"]
             app.predict(article_id, questions[0], [], api_name="/ask")
             cold = time.perf_counter() - started

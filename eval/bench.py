@@ -1,8 +1,8 @@
-"""Speed benchmark, ours beside the LangChain tutorial pipeline (`rag bench`). Prints a table,
+"""Speed benchmark, ours beside the LangChain tutorial pipeline (`rag-eval bench`). Prints a table,
 writes JSON.
 
-    rag bench                                   # seed + long article, extractive
-    rag bench --backends extractive local --out bench-out/bench.json
+    rag-eval bench                               # seed + long article, extractive
+    rag-eval bench --backends extractive local --out bench-out/bench.json
 
 For the seed article and a long one (eval/long_article.py, >= 800 sentences):
 - index cold (a fresh process: imports, models loading, embedding), warm (models loaded, a
@@ -40,14 +40,14 @@ from eval.metrics import evidence_sentences, percentile
 from eval.sets import EvalItem, read_jsonl
 
 ROOT = Path(__file__).resolve().parent
-SEED = ROOT / "articles" / "seed-article.txt"
+SEED = ROOT.parent / "rag" / "app" / "examples" / "seed-article.txt"
 SEED_SET = ROOT / "sets" / "seed-article.jsonl"
 _COLD = """
 import sys, time
 t0 = time.perf_counter()
 from pathlib import Path
-from rag.article import load_source
-from rag.chain import Resources
+from rag.ingest.article import load_source
+from rag.pipeline import Resources
 from rag.config import Settings
 s = Settings(data_dir=Path(sys.argv[2]))
 ix = Resources(s).index(load_source(sys.argv[1], s))
@@ -94,9 +94,9 @@ def measure(path: Path, items: list[EvalItem], backends: Sequence[str]) -> dict[
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from rag.article import load_source
-    from rag.chain import Resources
     from rag.config import Settings
+    from rag.ingest.article import load_source
+    from rag.pipeline import Resources
     from rag.service import ArticleService
 
     out: dict[str, Any] = {}
@@ -174,7 +174,7 @@ def peak_rss_mb() -> float:
 
 
 def render(results: dict[str, Any], backends: Sequence[str]) -> Table:
-    table = Table(title="rag bench (ours vs the LangChain tutorial pipeline)")
+    table = Table(title="rag-eval bench (ours vs the LangChain tutorial pipeline)")
     names = list(results["articles"])
     table.add_column("measure")
     for name in names:
@@ -207,7 +207,7 @@ def render(results: dict[str, Any], backends: Sequence[str]) -> Table:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="rag bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="rag-eval bench", description=__doc__.splitlines()[0])
     parser.add_argument("--backends", nargs="+", default=["extractive"])
     parser.add_argument("--questions", type=Path, default=SEED_SET)
     parser.add_argument("--out", type=Path, default=Path("bench-out/bench.json"))

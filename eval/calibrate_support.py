@@ -1,4 +1,4 @@
-"""Calibrate the citation check's support threshold (rag/citations.py) on the eval sets.
+"""Calibrate the citation check's support threshold (rag/generate/citations.py) on the eval sets.
 
     python -m eval.calibrate_support eval/sets/seed-article.jsonl eval/sets/harbour-bridge.jsonl
 
@@ -25,11 +25,11 @@ from rich.table import Table
 
 from eval.metrics import contains_answer, evidence_sentences
 from eval.sets import read_jsonl
-from rag.article import load_source
-from rag.chain import Resources
-from rag.citations import support_score
 from rag.config import Settings
-from rag.retrieve import HybridRetriever
+from rag.generate.citations import support_score
+from rag.ingest.article import load_source
+from rag.pipeline import Resources
+from rag.retrieve.hybrid import HybridRetriever
 
 _WH = re.compile(
     r"^\s*(?:according to (?:whom|who|what)|(?:how (?:many|much)|which|what|whose)(?: \w+)?|"

@@ -1,6 +1,6 @@
 """Compare two report.json files: metrics side by side and the questions that flipped.
 
-rag eval --compare baseline/report.json candidate/report.json
+rag-eval run --compare baseline/report.json candidate/report.json
 """
 
 from __future__ import annotations

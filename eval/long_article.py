@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-ARTICLES = Path(__file__).resolve().parent / "articles"
+ARTICLES = Path(__file__).resolve().parent.parent / "rag" / "app" / "examples"
 _TOWNS = ["Halden", "Moss", "Larvik", "Skien", "Arendal", "Hamar", "Gjovik", "Molde", "Bodo",
           "Narvik", "Tromso", "Alta", "Voss", "Leknes", "Egersund", "Kongsberg"]  # fmt: skip
 _PEOPLE = ["Kari Berg", "Ole Vik", "Ingrid Dahl", "Nils Haug", "Sigrid Lunde", "Per Moen",

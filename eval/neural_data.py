@@ -3,7 +3,7 @@
 Each SQuAD-format title becomes one article (paragraphs joined by a blank line, cleaned and
 split as the product does). For each question, sentences are retrieved from the whole article
 (BM25 over its sentences, as the lexical half of the product's retrieval) and turned into
-windows (rag/reader/windows.py: a sentence led by the end of the one before):
+windows (rag/read/neural/windows.py: a sentence led by the end of the one before):
 
 - ``gold``: the window around the sentence holding the gold answer, labelled with its span;
 - ``edge``: for some answerable questions, the window of a neighbour of that sentence (the
@@ -29,11 +29,28 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.article import article_from_text
 from rag.errors import ArticleError
-from rag.index import tokenize_for_bm25
-from rag.reader.windows import make_window
+from rag.index.collection import tokenize_for_bm25
+from rag.ingest.article import article_from_text
+from rag.read.neural.windows import make_window
 from rag.types import Article
+
+DATA = Path("../shared/data")
+# Held out from training: the decision model (eval/fit_decision.py) is fitted and its
+# threshold chosen on the reader's answers to these seven articles of the SQuAD 2.0 training
+# pool (1,914 questions, about half unanswerable), which the reader never reads. The reported
+# test sets (squad2-dev-4, news-dev) play no part in training or in any choice.
+HELD_OUT_POOL = "squad2-dev-19-articles-for-training"
+HELD_OUT_TITLES = (
+    "Black_Death",
+    "Geology",
+    "Pharmacy",
+    "Prime_number",
+    "Sky_(United_Kingdom)",
+    "Southern_California",
+    "Victoria_(Australia)",
+)
+VALIDATION = {f"{HELD_OUT_POOL}:{title}" for title in HELD_OUT_TITLES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +71,7 @@ class Recipe:
     negatives: float = 0.3  # retrieved no-answer windows per answerable question (on average)
     unanswerable_windows: int = 4  # windows per unanswerable question
     edge_share: float = 0.05  # share of answerable questions that add an edge window
-    lead_words: int = 16  # the window shape (rag/reader/neural.py model_settings)
+    lead_words: int = 16  # the window shape (rag/read/neural/reader.py model_settings)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.models import TOKEN_AXES, export_onnx
-from rag.reader.windows import encode_pairs
+from rag.read.neural.windows import encode_pairs
 
 
 def build_model(encoder_path: str) -> Any:

@@ -40,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from rag.reader.neural import CARD_FILE, MODEL_FILE, file_sha256
-from rag.reader.windows import EncodedBatch, encode_pairs
+from rag.read.neural.reader import CARD_FILE, MODEL_FILE, file_sha256
+from rag.read.neural.windows import EncodedBatch, encode_pairs
 
 CHECK_FILE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reader-check.npz"
 CHECK_WINDOWS = 48  # windows in the shipped check batch
@@ -100,7 +100,7 @@ def agreement(
     the largest and the mean absolute difference, and the share of windows whose best start
     and best end token are the same.
 
-    >>> from rag.reader.windows import EncodedBatch
+    >>> from rag.read.neural.windows import EncodedBatch
     >>> one = np.ones((1, 2), dtype=np.int64)
     >>> b = EncodedBatch(one, one, one * 0, one.astype(bool), np.zeros((1, 2, 2), np.int64))
     >>> agreement((np.array([[1.0, 2.0]]),) * 2, (np.array([[1.5, 2.0]]),) * 2, b)
@@ -178,10 +178,9 @@ def ship(
 def main(argv: list[str] | None = None) -> None:
     from tokenizers import Tokenizer
 
-    from eval.neural_data import Recipe, build_examples
-    from eval.train_neural import DATA, HELD_OUT_POOL, VALIDATION
+    from eval.neural_data import DATA, HELD_OUT_POOL, VALIDATION, Recipe, build_examples
     from rag.models import embedding_model_path
-    from rag.reader.neural import model_settings
+    from rag.read.neural.reader import model_settings
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("fp32", type=Path, help="the fp32 ONNX reader (make train-reader keeps it)")

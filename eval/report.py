@@ -4,16 +4,16 @@ inside their paragraphs. No scripts, fonts or styles from anywhere else."""
 
 from __future__ import annotations
 
+import json
 import math
 from html import escape
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 from eval.metrics import calibration, tradeoff_curve
+from eval.run import Report
 from eval.scores import is_correct, reliability_rows
 from rag.types import Article
-
-if TYPE_CHECKING:
-    from eval.run import Report
 
 _CSS = """
 :root { --bg:#fff; --fg:#1d232b; --muted:#5c6773; --line:#dde3ea; --bad:#b42318;
@@ -235,3 +235,14 @@ def render_html(report: Report) -> str:
         + (f"<h2>Problems</h2><ul>{problems}</ul>" if problems else "")
         + f"<h2>Questions (failures first)</h2>{questions}</body></html>"
     )
+
+
+def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
+    """Write report.json and the self-contained report.html into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = out_dir / "report.json", out_dir / "report.html"
+    json_path.write_text(
+        json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    html_path.write_text(render_html(report), encoding="utf-8")
+    return json_path, html_path

@@ -1,7 +1,7 @@
 """Run an eval set through the same chain the CLI and app use, and score it.
 
     report = run(Path("eval/sets/seed-article.jsonl"), settings=Settings())
-    report.metrics["hasans_f1"]; report.write(Path("eval-out"))
+    report.metrics["hasans_f1"]; write_report(report, Path("eval-out"))  # eval/report.py
 
 Each article is indexed once per run. ``report.json`` has the contract shape
 ``{"metrics", "config", "predictions": [{"id", "question", "answer", "abstained",
@@ -11,7 +11,6 @@ Each article is indexed once per run. ``report.json`` has the contract shape
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
@@ -30,10 +29,10 @@ from eval.metrics import (
 )
 from eval.scores import aggregate
 from eval.sets import EvalItem, EvalSet, read_jsonl
-from rag.article import article_from_text, load_source
-from rag.chain import Resources
 from rag.config import Settings
 from rag.errors import RagError
+from rag.ingest.article import article_from_text, load_source
+from rag.pipeline import Resources
 from rag.service import ArticleService
 from rag.types import Answer, Article
 
@@ -58,18 +57,6 @@ class Report:
             "predictions": self.predictions,
             "problems": self.problems,
         }
-
-    def write(self, out_dir: Path) -> tuple[Path, Path]:
-        """Write report.json and the self-contained report.html into ``out_dir``."""
-        from eval.report import render_html
-
-        out_dir.mkdir(parents=True, exist_ok=True)
-        json_path, html_path = out_dir / "report.json", out_dir / "report.html"
-        json_path.write_text(
-            json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
-        html_path.write_text(render_html(self), encoding="utf-8")
-        return json_path, html_path
 
 
 def _finite_or_none(value: Any) -> Any:

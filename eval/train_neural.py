@@ -10,8 +10,9 @@ written every ``--checkpoint-every`` steps under ``--work``; a rerun with the sa
 resumes from the last one. On a CUDA machine the same script runs on the GPU.
 
 At the end: exported to ONNX, quantised to int8 (onnxruntime), written to
-rag/reader/neural.onnx with rag/reader/neural.json beside it (the card: data files and their
-sha256, held-out articles, seed, settings, validation metrics, the model file's sha256).
+rag/read/neural/neural.onnx with rag/read/neural/neural.json beside it (the card: data
+files and their sha256, held-out articles, seed, settings, validation metrics, the model
+file's sha256).
 """
 
 from __future__ import annotations
@@ -28,28 +29,20 @@ from typing import Any
 
 import numpy as np
 
-from eval.neural_data import Example, Recipe, build_examples, describe, distinct_questions
+from eval.neural_data import (
+    DATA,
+    HELD_OUT_POOL,
+    VALIDATION,
+    Example,
+    Recipe,
+    build_examples,
+    describe,
+    distinct_questions,
+)
 from eval.neural_model import build_model, export_fp32, tensors_of
 from eval.quantize import ship
-from rag.reader.neural import MODEL_FILE, file_sha256, model_settings
-from rag.reader.windows import answer_tokens, encode_pairs
-
-DATA = Path("../shared/data")
-# Held out from training: the decision model (eval/fit_decision.py) is fitted and its
-# threshold chosen on the reader's answers to these seven articles of the SQuAD 2.0 training
-# pool (1,914 questions, about half unanswerable), which the reader never reads. The reported
-# test sets (squad2-dev-4, news-dev) play no part in training or in any choice.
-HELD_OUT_POOL = "squad2-dev-19-articles-for-training"
-HELD_OUT_TITLES = (
-    "Black_Death",
-    "Geology",
-    "Pharmacy",
-    "Prime_number",
-    "Sky_(United_Kingdom)",
-    "Southern_California",
-    "Victoria_(Australia)",
-)
-VALIDATION = {f"{HELD_OUT_POOL}:{title}" for title in HELD_OUT_TITLES}
+from rag.read.neural.reader import MODEL_FILE, file_sha256, model_settings
+from rag.read.neural.windows import answer_tokens, encode_pairs
 
 
 def recipes(data: Path, scale: float, lead_words: int) -> list[Recipe]:
@@ -101,7 +94,7 @@ def window_metrics(
     import torch
 
     from eval.metrics import token_f1
-    from rag.reader.neural import best_spans
+    from rag.read.neural.spans import best_spans
 
     model.eval()
     right, f1s = 0, []

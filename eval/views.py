@@ -1,4 +1,4 @@
-"""Terminal output for `rag eval`: progress while running, metrics and comparisons after."""
+"""Terminal output for `rag-eval run`: progress while running, metrics and comparisons after."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cited answers from an article: load, split, index, retrieve, answer.
+"""Cited answers from an article: ingest, index, retrieve, read (or generate), answer.
 
 Importing this package is cheap: models, Chroma clients and spaCy pipelines are created
 only when a function that needs them is called.

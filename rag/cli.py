@@ -1,4 +1,4 @@
-"""The ``rag`` command: ask, chat, index (and, from eval/, eval and bench).
+"""The ``rag`` command: ask, chat, index. (Scoring and speed: ``rag-eval``, from eval/.)
 
 Examples:
     rag ask ../shared/seed-article.txt "Who ruled out sending troops?"
@@ -45,7 +45,9 @@ ConfigOpt = Annotated[
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")]
 BackendOpt = Annotated[
     str | None,
-    typer.Option(help="Answerer: extractive (default), local, openai or hf; see rag/llm.py."),
+    typer.Option(
+        help="Answerer: extractive (default), local, openai or hf; see rag/generate/backends.py."
+    ),
 ]
 
 
@@ -53,7 +55,7 @@ class Session:
     """Settings, the loaded article and its history for one CLI invocation."""
 
     def __init__(self, settings: Settings, source: str, *, show_progress: bool) -> None:
-        from rag.article import load_source
+        from rag.ingest.article import load_source
         from rag.service import ArticleService
 
         self.settings = settings
@@ -102,26 +104,26 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
         yield lambda done, _total: progress.update(task, completed=done)
 
 
-def _settings(config: Path | None, verbose: bool, **overrides: object) -> Settings:
+def load_cli_settings(config: Path | None, verbose: bool, **overrides: object) -> Settings:
     configure_logging(verbose)
     try:
         return load_settings(config, **overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        _fail(f"Invalid settings: {where}: {first['msg']}")
+        fail(f"Invalid settings: {where}: {first['msg']}")
     except ValueError as exc:
-        _fail(f"Invalid settings: {exc}")
+        fail(f"Invalid settings: {exc}")
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
+def fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[red]error:[/red] {escape(message)}")
     raise typer.Exit(code)
 
 
-def _fail_on(exc: RagError) -> NoReturn:
+def fail_on(exc: RagError) -> NoReturn:
     """Exit 2 for an optional part that is not installed (a set-up step to run), else 1."""
-    _fail(str(exc), 2 if isinstance(exc, NotInstalled) else 1)
+    fail(str(exc), 2 if isinstance(exc, NotInstalled) else 1)
 
 
 def _print_answer(answer: Any) -> None:
@@ -154,12 +156,12 @@ def ask(
 
     Example: rag ask ../shared/seed-article.txt "Who ruled out sending troops?"
     """
-    settings = _settings(config, verbose, **({"backend": backend} if backend else {}))
+    settings = load_cli_settings(config, verbose, **({"backend": backend} if backend else {}))
     try:
         session = Session(settings, article, show_progress=not as_json and err.is_terminal)
         answer = session.ask(question, stream=not as_json and err.is_terminal)
     except RagError as exc:
-        _fail_on(exc)
+        fail_on(exc)
     if as_json:
         keys = ("answer", "abstained", "citations", "latency_ms", "confidence", "low_confidence")
         payload = {k: v for k, v in answer.to_json().items() if k in keys}
@@ -179,11 +181,11 @@ def chat(
 
     Example: rag chat ../shared/seed-article.txt
     """
-    settings = _settings(config, verbose, **({"backend": backend} if backend else {}))
+    settings = load_cli_settings(config, verbose, **({"backend": backend} if backend else {}))
     try:
         session = Session(settings, article, show_progress=err.is_terminal)
     except RagError as exc:
-        _fail_on(exc)
+        fail_on(exc)
     n = len(session.article.sentences)
     out.print(f"[dim]Loaded {escape(session.article.source)}: {n} sentences. Ask away.[/dim]")
     while True:
@@ -206,87 +208,16 @@ def index(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = F
 
     Example: rag index ../shared/seed-article.txt
     """
-    settings = _settings(config, verbose)
+    settings = load_cli_settings(config, verbose)
     try:
         session = Session(settings, article, show_progress=True)
     except RagError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     ix = session.index
     out.print(
         f"{len(ix.article.sentences)} sentences, {ix.embedded} embedded now, "
         f"{ix.seconds:.2f} s ({escape(ix.article.source)})"
     )
-
-
-@app.command("eval")
-def eval_command(
-    eval_set: Annotated[
-        Path | None, typer.Argument(help="JSONL eval set (format: eval/README.md).")
-    ] = None,
-    article: Annotated[Path | None, typer.Option(help="Article for lines that name none.")] = None,
-    backend: Annotated[str | None, typer.Option(help="Answerer backend.")] = None,
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write report.json and report.html here.")
-    ] = None,
-    compare: Annotated[
-        tuple[Path, Path] | None,
-        typer.Option(help="Compare two report.json files instead of running."),
-    ] = None,
-    squad: Annotated[
-        Path | None, typer.Option(help="Run an official SQuAD 2.0 JSON file instead.")
-    ] = None,
-    articles: Annotated[
-        int | None, typer.Option(min=1, help="With --squad: only the first N articles.")
-    ] = None,
-    config: ConfigOpt = None,
-    verbose: VerboseOpt = False,
-) -> None:
-    """Score the chatbot on a set of Q&A pairs, or compare two reports.
-
-    Examples:
-      rag eval eval/sets/seed-article.jsonl --out eval-out/seed
-      rag eval --squad ../shared/data/squad2-dev-4-articles.json --articles 1
-      rag eval --compare eval-out/a/report.json eval-out/b/report.json
-    """
-    from eval import views
-
-    try:
-        if compare is not None:
-            configure_logging(verbose)
-            views.print_comparison(out, *compare)
-            return
-        if (eval_set is None) == (squad is None):
-            _fail("Give an eval set (SET.jsonl) or --squad FILE, or --compare A B.")
-        settings = _settings(config, verbose, **({"backend": backend} if backend else {}))
-        report = views.run_with_progress(
-            settings,
-            eval_set=eval_set,
-            squad=squad,
-            article=article,
-            max_articles=articles,
-            progress_console=err,
-        )
-    except RagError as exc:
-        _fail_on(exc)
-    views.print_report(out, report)
-    if out_dir is not None:
-        json_path, html_path = report.write(out_dir)
-        out.print(f"Wrote {json_path} and {html_path}")
-
-
-@app.command(
-    "bench",
-    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    add_help_option=False,
-)
-def bench_command(ctx: typer.Context) -> None:
-    """Speed: index, re-open and answer latency, beside the LangChain tutorial pipeline.
-
-    Options (see `rag bench --help`): --backends extractive local, --out FILE.
-    """
-    from eval.bench import main as bench_main
-
-    raise typer.Exit(bench_main(list(ctx.args)))
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     # Indexing and retrieval.
     context_sentences: int = Field(1, ge=0, le=3)  # neighbours embedded with each sentence
     top_k: int = Field(5, ge=1, le=50)  # sentences handed to the answerer
-    fusion: Literal["blend", "rrf"] = "blend"  # see rag/fusion.py for the measurement
+    fusion: Literal["blend", "rrf"] = "blend"  # see rag/retrieve/fusion.py for the measurement
     dense_weight: float = Field(0.7, ge=0.0, le=1.0)  # blend: share of the dense score
     rrf_k: int = Field(60, ge=1)  # rrf: reciprocal rank fusion constant
     embed_batch_size: int = Field(64, ge=1, le=5000)
@@ -64,11 +64,10 @@ class Settings(BaseSettings):
     # (seed 0.852, harbour 0.864); below, tempting questions get answers; from 0.5, true
     # answers are withheld (false abstention 0.044 -> 0.067 / 0.024 -> 0.073). Middle: 0.40.
     abstain_threshold: float = Field(0.40, ge=0.0, le=1.0)
-    # The extractive answerer: "neural" (default: rag/reader/neural.py, a MiniLM span reader
-    # fine-tuned on SQuAD by `make train-reader`, int8 ONNX), "learned" (gradient-boosted
-    # models over the rules' candidates) or "rules" (the hand-set weights above).
-    reader: Literal["neural", "learned", "rules"] = "neural"
-    # None: the shipped model (neural: the folder holding neural.onnx; learned: reader.pkl)
+    # The answerer with no LLM (rag/read): "neural" (default: a MiniLM span reader fine-tuned
+    # on SQuAD by `make train-reader`, int8 ONNX) or "rules" (the hand-set weights above).
+    reader: Literal["neural", "rules"] = "neural"
+    # None: the shipped neural model (the folder holding neural.onnx)
     reader_model: Path | None = None
     # The neural reader answers when its decision gives its best span at least this probability
     # of being right. None: the decision file's threshold, chosen on held-out SQuAD articles
@@ -78,12 +77,12 @@ class Settings(BaseSettings):
     # neural reader reads.
     reader_windows: int = Field(3, ge=1, le=20)
     # Cores an answer read alone may use (0: all); answers read side by side use one each,
-    # which serves many people best (rag/reader/neural.py ReadingSessions has the numbers).
+    # which serves many people best (rag/read/neural/reader.py ReadingSessions has the numbers).
     reader_threads: int = Field(0, ge=0, le=64)
 
-    # LLM backends (rag/llm.py). Their citations are checked (rag/citations.py): a cited
-    # sentence is kept when its support score reaches support_threshold (see
-    # eval/calibrate_support.py for how it was chosen).
+    # LLM backends (rag/generate/backends.py). Their citations are checked
+    # (rag/generate/citations.py): a cited sentence is kept when its support score reaches
+    # support_threshold (see eval/calibrate_support.py for how it was chosen).
     local_model: str = PACKAGED  # "packaged" SmolLM2 GGUF, a .gguf path, or "org/repo:*.gguf"
     openai_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1
     openai_model: str = "default"
@@ -93,7 +92,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(30.0, gt=0)
     llm_context_sentences: int = Field(8, ge=1, le=50)  # sentences shown to the model
     support_threshold: float = Field(0.55, ge=0.0, le=1.0)
-    prompts_dir: Path | None = None  # None: the repository's prompts/
+    prompts_dir: Path | None = None  # None: the prompts shipped in rag/generate/prompts/
 
     # Loading articles.
     fetch_timeout_s: float = Field(10.0, gt=0)

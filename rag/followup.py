@@ -3,7 +3,7 @@
 The extractive backend replaces a third-person pronoun with the most recent fitting name in
 the conversation (people for he/she, organisations and places for they/it), read from the
 last turns with spaCy. LLM backends ask the model to rewrite the question from the history
-(prompts/rewrite_*.txt) and fall back to the same pronoun rule when it fails.
+(rag/generate/prompts/rewrite_*.txt) and fall back to the same pronoun rule when it fails.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from rag.prompts import render_prompt
+from rag.generate.templates import render_prompt
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -23,12 +23,20 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.article import article_from_text, load_path, load_url
-from rag.chain import Resources, ask, build_chain
 from rag.config import Settings
-from rag.errors import ArticleError, BackendUnavailable, IndexingError
-from rag.index import ArticleIndex, Progress
-from rag.store import is_missing_collection
+from rag.errors import ArticleError, IndexingError
+from rag.index.collection import ArticleIndex, Progress
+from rag.index.store import is_missing_collection
+from rag.ingest.article import article_from_text, load_path, load_url
+from rag.pipeline import (
+    Resources,
+    ask,
+    build_chain,
+    check_question,
+    final_answer,
+    make_retriever,
+)
+from rag.retrieve.hybrid import HybridRetriever
 from rag.types import Answer, Article
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,7 @@ class LoadedArticle:
     article: Article
     chain: Runnable[str, Answer]
     index: ArticleIndex
+    retriever: HybridRetriever  # the chain's, which an LLM answerer reads too
     seconds: float  # time to load the index (embedding included when it was new)
 
 
@@ -119,13 +128,13 @@ class ArticleService:
 
     def missing_backends(self) -> dict[str, str]:
         """Optional answerers this set-up left out, with the command that installs each."""
-        from rag.llm import LOCAL_INSTALL, local_installed
+        from rag.generate.backends import LOCAL_INSTALL, local_installed
 
         return {} if local_installed() else {"local": LOCAL_INSTALL}
 
     def _configured(self) -> dict[str, Any]:
         if self._models is None:
-            from rag.llm import configured_models
+            from rag.generate.backends import configured_models
 
             self._models = configured_models(self.settings)
         return self._models
@@ -134,7 +143,7 @@ class ArticleService:
         """The backend's chat model; BackendUnavailable (naming the fix) when it has none."""
         models = self._configured()
         if backend not in models:
-            from rag.llm import make_chat_model
+            from rag.generate.backends import make_chat_model
 
             models[backend] = make_chat_model(backend, self.settings)  # raises with the fix
         return models[backend]
@@ -163,8 +172,10 @@ class ArticleService:
         """Index (or reopen) the article, keep it in memory, and bound the store."""
         started = time.perf_counter()
         index = self.resources.index(article, on_progress=on_progress)
-        chain = build_chain(index, self.resources)
-        loaded = LoadedArticle(key, article, chain, index, time.perf_counter() - started)
+        retriever = make_retriever(index, self.resources)
+        chain = build_chain(index, self.resources, retriever)
+        seconds = time.perf_counter() - started
+        loaded = LoadedArticle(key, article, chain, index, retriever, seconds)
         dropped = set(self.resources.store.evict(keep=index.collection))
         with self._lock:
             for gone in [k for k, v in self._loaded.items() if v.index.collection in dropped]:
@@ -234,7 +245,6 @@ class ArticleService:
 
         ``history`` (earlier {"role", "content"} turns) resolves follow-up questions.
         """
-        from rag.chain import check_question
         from rag.followup import resolve_followup, rewrite_with_model
 
         loaded = self.get(key)
@@ -246,7 +256,7 @@ class ArticleService:
                     resolved = resolve_followup(asked, history, self.resources.nlp)
             yield _noted(self._ask_extractive(loaded, resolved), asked, resolved)
             return
-        from rag.generate import LlmAnswerer
+        from rag.generate.answerer import LlmAnswerer
 
         model = self.chat_model(backend)
         if not self.resources.store.exists(loaded.index.collection):  # a check costs ~1 ms
@@ -256,18 +266,12 @@ class ArticleService:
             loaded.index,
             self.resources,
             model,
+            retriever=loaded.retriever,
             backend=backend,
             fallback=RunnableLambda(lambda q: self._ask_extractive(loaded, q)),
         )
-        final: Answer | None = None
-        for part in answerer.stream(resolved):
-            if isinstance(part, Answer):
-                final = part
-            else:
-                yield part
-        if final is None:
-            raise BackendUnavailable(f"The {backend} backend returned nothing.")
-        yield _noted(final, asked, resolved)
+        for part in answerer.stream(resolved):  # ends with the checked Answer
+            yield _noted(part, asked, resolved) if isinstance(part, Answer) else part
 
     def _ask_extractive(self, loaded: LoadedArticle, question: str) -> Answer:
         try:
@@ -285,9 +289,7 @@ class ArticleService:
         backend: str = "extractive",
     ) -> Answer:
         """Answer ``question`` about the loaded article ``key`` with ``backend``."""
-        *_, last = self.stream(key, question, history, backend)
-        assert isinstance(last, Answer)
-        return last
+        return final_answer(self.stream(key, question, history, backend))
 
 
 def _noted(answer: Answer, asked: str, resolved: str) -> Answer:

@@ -8,8 +8,20 @@ Invariants (each has a test):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+NO_ANSWER = "The article doesn't say."
+
+
+def citation_markers(numbers: Iterable[int]) -> str:
+    """The ``[n]`` markers that follow a claim, each sentence once, in the order given.
+
+    >>> citation_markers([8, 3, 8])
+    '[8][3]'
+    """
+    return "".join(f"[{n}]" for n in dict.fromkeys(numbers))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +87,13 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)  # LLM claims no kept citation backs
     dropped: list[dict[str, Any]] = field(default_factory=list)  # {"sentence","claim","reason"}
     note: str = ""  # shown with the answer: a fallback taken, a question rewritten
-    guess: str = ""  # the learned reader's best span, kept when it abstains (eval's curve)
+    guess: str = ""  # the neural reader's best span, kept when it abstains (eval's curve)
     features: dict[str, float] = field(default_factory=dict)  # the decision's inputs (eval)
+
+    @classmethod
+    def abstain(cls, closest: list[Citation], **details: Any) -> Answer:
+        """The article doesn't say; ``closest`` are shown so the user can check."""
+        return cls(NO_ANSWER, True, [], closest=closest, **details)
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape: answer, abstained, citations, latency_ms (+ extras)."""

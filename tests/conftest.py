@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from rag.article import load_source
 from rag.config import Settings
+from rag.ingest.article import load_source
 from rag.types import Article
 
 ROOT = Path(__file__).resolve().parent.parent
-# The product's seed article (../shared/seed-article.txt), as shipped in eval/articles/ so a
+# The product's seed article (../shared/seed-article.txt), as shipped in rag/app/examples/ so a
 # bare clone tests the same bytes (tests/test_eval_sets.py checks the two are identical).
-SEED_ARTICLE = ROOT / "eval" / "articles" / "seed-article.txt"
+SEED_ARTICLE = ROOT / "rag" / "app" / "examples" / "seed-article.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +102,7 @@ def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def seed_resources(session_data_dir: Path):  # type: ignore[no-untyped-def]
     """Real models (packaged MiniLM + spaCy) and an embedded Chroma in a temp dir."""
-    from rag.chain import Resources
+    from rag.pipeline import Resources
 
     # Session fixtures are made before clean_environ sets RAG_READER: name the rules here.
     return Resources(Settings(data_dir=session_data_dir, reader="rules"))
@@ -115,7 +115,7 @@ def seed_index(seed_resources, seed_article):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def seed_chain(seed_resources, seed_index):  # type: ignore[no-untyped-def]
-    from rag.chain import build_chain
+    from rag.pipeline import build_chain
 
     return build_chain(seed_index, seed_resources)
 
@@ -134,10 +134,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def harbour_chain(seed_resources):  # type: ignore[no-untyped-def]
-    """The chain over the second shipped article (eval/articles/harbour-bridge.txt)."""
-    from rag.chain import build_chain
+    """The chain over the second shipped article (rag/app/examples/harbour-bridge.txt)."""
+    from rag.pipeline import build_chain
 
-    article = load_source(str(ROOT / "eval" / "articles" / "harbour-bridge.txt"), Settings())
+    article = load_source(str(ROOT / "rag" / "app" / "examples" / "harbour-bridge.txt"), Settings())
     return build_chain(seed_resources.index(article), seed_resources)
 
 
@@ -145,7 +145,7 @@ def harbour_chain(seed_resources):  # type: ignore[no-untyped-def]
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app (app.py's build) on a free 127.0.0.1 port, stopped after the session."""
     from app import build
-    from rag.webapp import launch_options
+    from rag.app.layout import launch_options
 
     port = unused_port()
     demo = build(Settings(data_dir=tmp_path_factory.mktemp("app-data"), reader="rules"))
@@ -164,7 +164,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def resources_like(seed_resources, settings: Settings):  # type: ignore[no-untyped-def]
     """Resources for other Settings (store, backends) that reuse the session's loaded models."""
-    from rag.chain import Resources
+    from rag.pipeline import Resources
 
     resources = Resources(settings)
     resources.__dict__["embedder"] = seed_resources.embedder
@@ -214,8 +214,8 @@ def model_copy(tmp_path: Path) -> Path:
     """A copy of the shipped neural reader (model, card, decision) that a test may break."""
     import shutil
 
-    from rag.reader.decision import DECISION_FILE
-    from rag.reader.neural import CARD_FILE, MODEL_FILE, shipped_dir
+    from rag.read.neural.decision import DECISION_FILE
+    from rag.read.neural.reader import CARD_FILE, MODEL_FILE, shipped_dir
 
     for name in (MODEL_FILE, CARD_FILE, DECISION_FILE):
         shutil.copy(shipped_dir() / name, tmp_path / name)

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.article import article_from_text, load_path, load_source
 from rag.config import Settings
 from rag.errors import ArticleError
+from rag.ingest.article import article_from_text, load_path, load_source
 
 
 def load(path: Path) -> object:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.chain import check_question
 from rag.config import Settings
 from rag.errors import RagError
+from rag.pipeline import check_question
 from rag.service import ArticleService
 from tests.conftest import http_server, resources_like
 
@@ -281,7 +281,7 @@ def test_app_keeps_its_article_and_chat_after_bad_input(
     same chat, and the next question is answered."""
     import gradio as gr
 
-    from rag.webapp import ChatApp
+    from rag.app.chat import ChatApp
 
     shown: list[str] = []
     monkeypatch.setattr(gr, "Warning", shown.append)
@@ -328,7 +328,7 @@ def test_app_tells_how_an_upload_was_decoded(
 ) -> None:
     import gradio as gr
 
-    from rag.webapp import ChatApp
+    from rag.app.chat import ChatApp
 
     shown: list[str] = []
     monkeypatch.setattr(gr, "Warning", shown.append)

@@ -1,7 +1,7 @@
 import pytest
 
-from rag.chain import MAX_QUESTION_CHARS, check_question
 from rag.errors import QuestionError
+from rag.pipeline import MAX_QUESTION_CHARS, check_question
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.article import article_from_text
-from rag.citations import (
+from rag.errors import PromptError
+from rag.generate.citations import (
     ADDED,
     Claim,
     attach_missing,
@@ -16,8 +16,8 @@ from rag.citations import (
     render_checked,
     support_score,
 )
-from rag.errors import PromptError
-from rag.prompts import fill_template, render_prompt, template_fields
+from rag.generate.templates import fill_template, render_prompt, template_fields
+from rag.ingest.article import article_from_text
 
 ARTICLE = article_from_text(
     "NATO has 32 members. Poland ruled out sending troops. The weather was mild."

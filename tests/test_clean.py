@@ -1,6 +1,6 @@
 import pytest
 
-from rag.clean import clean_text, is_boilerplate, normalise
+from rag.ingest.clean import clean_text, is_boilerplate, normalise
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The reader's answer decision (rag/reader/decision.py) and its fitting (eval/fit_decision.py)."""
+"""The reader's answer decision (rag/read/neural/decision.py) and its fitting (eval/fit_decision.py)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 
 from eval.fit_decision import Rows, choose_threshold, cross_fitted
-from rag.article import article_from_text
 from rag.errors import BackendUnavailable
-from rag.reader.decision import (
+from rag.ingest.article import article_from_text
+from rag.read.neural.decision import (
     DECISION_FILE,
     FEATURES,
     Decision,
     Reading,
     decision_features,
 )
-from rag.reader.neural import CARD_FILE, shipped_dir
+from rag.read.neural.reader import CARD_FILE, shipped_dir
 from rag.types import Passage
 
 REFIT = "Rebuild it with `make train-reader` (or `python -m eval.fit_decision` for this model)."

@@ -149,22 +149,22 @@ def test_docstring_examples() -> None:
     import eval.metrics
     import eval.quantize
     import eval.scores
-    import rag.decoding
-    import rag.reader.decision
-    import rag.reader.windows
-    import rag.store
-    import rag.webapp
+    import rag.app.layout
+    import rag.index.store
+    import rag.ingest.decoding
+    import rag.read.neural.decision
+    import rag.read.neural.windows
 
     modules = (eval.metrics, eval.scores, eval.gate, eval.fit_decision, eval.quantize,
-               rag.reader.decision, rag.reader.windows, rag.webapp, rag.decoding,
-               rag.store)  # fmt: skip
+               rag.read.neural.decision, rag.read.neural.windows, rag.app.layout, rag.ingest.decoding,
+               rag.index.store)  # fmt: skip
     for module in modules:
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
 
 
 def test_evidence_sentences_are_the_sentences_holding_the_evidence() -> None:
-    from rag.article import article_from_text
+    from rag.ingest.article import article_from_text
 
     article = article_from_text("NATO has 32 members. Peskov spoke. Poland ruled it out.")
     spans = evidence_sentences(article, ["32 members", "Poland"])

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from eval.cli import app
+from eval.report import write_report
 from eval.run import run
 from eval.sets import read_squad
-from rag.cli import app
 from rag.config import Settings
 
 pytestmark = pytest.mark.slow
@@ -81,7 +82,7 @@ def test_run_scores_and_writes_reports(small_set: Path, tmp_path: Path) -> None:
     )
     assert m["citation_precision"] == 1.0
 
-    json_path, html_path = report.write(tmp_path / "out")
+    json_path, html_path = write_report(report, tmp_path / "out")
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert set(data) == {"metrics", "config", "predictions", "problems"}
     first = data["predictions"][0]
@@ -117,19 +118,19 @@ def test_cli_eval_compare_and_errors(
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
     story = str(small_set.parent / "story.txt")
     a = runner.invoke(
-        app, ["eval", str(small_set), "--article", story, "--out", str(tmp_path / "a")]
+        app, ["run", str(small_set), "--article", story, "--out", str(tmp_path / "a")]
     )
     assert a.exit_code == 0, a.output
     assert "hasans_f1" in a.stdout and "problem: line 4: not JSON" in a.stdout
     monkeypatch.setenv("RAG_TOP_K", "1")
     b = runner.invoke(
-        app, ["eval", str(small_set), "--article", story, "--out", str(tmp_path / "b")]
+        app, ["run", str(small_set), "--article", story, "--out", str(tmp_path / "b")]
     )
     assert b.exit_code == 0, b.output
     cmp = runner.invoke(
         app,
         [
-            "eval",
+            "run",
             "--compare",
             str(tmp_path / "a" / "report.json"),
             str(tmp_path / "b" / "report.json"),
@@ -138,21 +139,21 @@ def test_cli_eval_compare_and_errors(
     assert cmp.exit_code == 0, cmp.output
     assert "eval comparison" in cmp.stdout and "wrong -> right (" in cmp.stdout
 
-    missing = runner.invoke(app, ["eval", str(tmp_path / "none.jsonl")])
+    missing = runner.invoke(app, ["run", str(tmp_path / "none.jsonl")])
     assert (missing.exit_code, missing.stderr.strip()) == (
         1,
         f"error: Eval set not found: {tmp_path / 'none.jsonl'}",
     )
-    neither = runner.invoke(app, ["eval"])
+    neither = runner.invoke(app, ["run"])
     assert (
         neither.stderr.strip()
         == "error: Give an eval set (SET.jsonl) or --squad FILE, or --compare A B."
     )
-    bad_backend = runner.invoke(app, ["eval", str(small_set), "--backend", "gpt9"])
+    bad_backend = runner.invoke(app, ["run", str(small_set), "--backend", "gpt9"])
     assert bad_backend.exit_code == 1
     assert (
         bad_backend.stderr.strip()
         == "error: Invalid settings: backend: Input should be 'extractive', 'local', 'openai' or 'hf'"
     )
-    not_report = runner.invoke(app, ["eval", "--compare", str(small_set), str(small_set)])
+    not_report = runner.invoke(app, ["run", "--compare", str(small_set), str(small_set)])
     assert not_report.exit_code == 1 and "is not an eval report.json" in not_report.stderr

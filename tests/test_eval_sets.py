@@ -102,12 +102,24 @@ SEED_SHA256 = "f26aa9438d918670bb6529d4b4727ece3bf58b975441a24fce621c7646f177de"
 
 
 def test_shipped_seed_article_matches_shared_copy() -> None:
-    """The copy in eval/articles/ is byte-identical to ../shared/seed-article.txt (compared
+    """The copy in rag/app/examples/ is byte-identical to ../shared/seed-article.txt (compared
     directly where the shared folder exists, by its recorded sha256 on a bare clone)."""
     import hashlib
 
-    shipped = (ROOT / "eval" / "articles" / "seed-article.txt").read_bytes()
+    shipped = (ROOT / "rag" / "app" / "examples" / "seed-article.txt").read_bytes()
     assert hashlib.sha256(shipped).hexdigest() == SEED_SHA256
     shared = ROOT.parent / "shared" / "seed-article.txt"
     if shared.exists():
         assert shipped == shared.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["seed-article", "harbour-bridge"])
+def test_shipped_example_questions_are_the_eval_sets_answerable_ones(name: str) -> None:
+    """rag/app/examples/questions.json lists, per article, the first question asked of each
+    distinct answer in its eval set (at most four): answerable questions with a known answer."""
+    lines = read_jsonl(ROOT / "eval" / "sets" / f"{name}.jsonl").items
+    answered = [item for item in lines if item.answerable and item.answers]
+    firsts = {item.answers[0]: item.question for item in reversed(answered)}
+    listed = json.loads((ROOT / "rag" / "app" / "examples" / "questions.json").read_text("utf-8"))
+    assert listed[f"{name}.txt"] == list(firsts.values())[::-1][:4]
+    assert all(Path(item.article).name == f"{name}.txt" for item in lines)

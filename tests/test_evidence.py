@@ -1,10 +1,10 @@
-"""Sentence support and the checks on cited sentences (rag/evidence.py), on hand-made docs."""
+"""Sentence support and the checks on cited sentences (rag/read/rules/evidence.py), on hand-made docs."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.evidence import (
+from rag.read.rules.evidence import (
     Candidate,
     has_focus,
     is_grounded,
@@ -12,7 +12,7 @@ from rag.evidence import (
     refers_back,
     support,
 )
-from rag.question import Term, classify, content_terms
+from rag.read.rules.question import Term, classify, content_terms
 
 
 def _terms(nlp, question: str) -> list[Term]:  # type: ignore[no-untyped-def]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from rag.chain import ask
-from rag.extractive import NO_ANSWER
+from rag.pipeline import ask
+from rag.types import NO_ANSWER
 
 pytestmark = pytest.mark.slow
 

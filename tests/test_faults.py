@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from rag.app.chat import ChatApp
 from rag.config import Settings
 from rag.service import ArticleService
-from rag.webapp import ChatApp
 from tests.conftest import resources_like, start_chroma, unused_port
 from tests.fake_openai import Script, serve
 

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.fusion import blend_scores, fuse_rankings
+from rag.retrieve.fusion import blend_scores, fuse_rankings
 
 
 def test_hand_computed_rrf() -> None:

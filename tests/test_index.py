@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
-from rag.index import collection_name, window_text
-from rag.sentences import split_sentences
+from rag.index.collection import collection_name, window_text
+from rag.ingest.sentences import split_sentences
 from tests.conftest import start_chroma
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,8 @@ def test_reopening_embeds_nothing(seed_resources, seed_article, seed_index) -> N
     assert seed_index.embedded == 16
     again = seed_resources.index(seed_article)
     assert again.embedded == 0
-    assert again.store._collection.count() == 32  # each sentence alone and in its window
+    # each sentence alone and in its window
+    assert seed_resources.client.get_collection(again.collection).count() == 32
     stored = again.store.get(ids=["s8", "w8"])
     s8 = seed_article.sentences[7]
     pairs = zip(stored["documents"], stored["metadatas"], strict=True)
@@ -43,8 +44,17 @@ def test_reopening_embeds_nothing(seed_resources, seed_article, seed_index) -> N
     assert by_id["w8"] == (window_text(seed_article.sentences, 7, 1), {**where, "kind": "window"})
 
 
+def test_chroma_still_has_the_registry_the_memory_client_joins() -> None:
+    """rag/index/collection.py `_memory_client` reads Chroma's private registry of in-memory
+    systems (no public API gives an existing system's settings). If Chroma renames or
+    reshapes it, this fails first, rather than a second in-memory client failing in use."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    assert isinstance(getattr(SharedSystemClient, "_identifier_to_system", None), dict)
+
+
 def test_progress_is_reported(tmp_path: Path, seed_article) -> None:  # type: ignore[no-untyped-def]
-    from rag.chain import Resources
+    from rag.pipeline import Resources
 
     seen: list[tuple[int, int]] = []
     resources = Resources(Settings(data_dir=tmp_path, embed_batch_size=5))
@@ -54,7 +64,7 @@ def test_progress_is_reported(tmp_path: Path, seed_article) -> None:  # type: ig
 
 def test_chroma_server_mode(tmp_path: Path, free_port: int, seed_article) -> None:  # type: ignore[no-untyped-def]
     """Against a real `chroma run` on 127.0.0.1, started and stopped here."""
-    from rag.chain import Resources, ask, build_chain
+    from rag.pipeline import Resources, ask, build_chain
 
     proc = start_chroma(tmp_path / "server", free_port)
     try:
@@ -79,7 +89,7 @@ def test_in_memory_store_joins_one_a_library_user_already_opened() -> None:
     script = (
         "import chromadb\n"
         "from chromadb.config import Settings\n"
-        "from rag.index import _memory_client\n"
+        "from rag.index.collection import _memory_client\n"
         "chromadb.EphemeralClient(settings=Settings(allow_reset=True, anonymized_telemetry=False))\n"
         "client = _memory_client()\n"
         "client.get_or_create_collection('joined').add(ids=['1'], documents=['x'], embeddings=[[0.1]])\n"

@@ -8,7 +8,7 @@ import pytest
 
 from rag.config import Settings
 from rag.errors import BackendUnavailable
-from rag.llm import make_chat_model
+from rag.generate.backends import make_chat_model
 from rag.service import ArticleService
 from rag.types import Answer
 from tests.fake_openai import Script, serve
@@ -150,7 +150,7 @@ def test_the_answer_streams_then_the_checked_answer_replaces_it(
 def test_an_injected_instruction_is_sent_as_quoted_data_and_cannot_reach_the_user(
     service, script
 ) -> None:  # type: ignore[no-untyped-def]
-    from rag.article import article_from_text
+    from rag.ingest.article import article_from_text
 
     article = article_from_text(INJECTED)
     answer = ask(service, script, article, "HACKED", "When will the bridge reopen?")

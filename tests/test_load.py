@@ -2,7 +2,7 @@
 
 Each session loads a different text, asks 5 questions, and must get no failed request and
 only citations of its own article. Bounded: every session has a deadline; the p95 latency is
-printed (speed targets live in `rag bench`, not here).
+printed (speed targets live in `rag-eval bench`, not here).
 """
 
 from __future__ import annotations

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from rag.app.layout import backend_choices
 from rag.cli import app
 from rag.config import Settings
 from rag.errors import NotInstalled
-from rag.llm import LOCAL_NOT_INSTALLED, make_chat_model
+from rag.generate.backends import LOCAL_NOT_INSTALLED, make_chat_model
 from rag.service import ArticleService
-from rag.webapp import backend_choices
 from tests.conftest import SEED_ARTICLE
 
 MESSAGE = (
@@ -23,7 +23,7 @@ MESSAGE = (
 
 @pytest.fixture
 def without_xllamacpp(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("rag.llm.local_installed", lambda: False)
+    monkeypatch.setattr("rag.generate.backends.local_installed", lambda: False)
 
 
 def test_the_message_names_the_command(without_xllamacpp: None, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.llm import packaged_gguf
+from rag.generate.backends import packaged_gguf
 from rag.service import ArticleService
 from rag.types import Answer
 
@@ -56,7 +56,7 @@ def test_the_local_server_listens_on_loopback_only_and_stops(tmp_path) -> None: 
     import httpx
 
     from rag.config import Settings
-    from rag.llm import PACKAGED, LocalServer, make_chat_model
+    from rag.generate.backends import PACKAGED, LocalServer, make_chat_model
 
     model = make_chat_model("local", Settings(data_dir=tmp_path))
     assert model._chat is None  # type: ignore[attr-defined]  # listing it started nothing

@@ -1,4 +1,4 @@
-"""The neural reader (rag/reader/neural.py): the shipped model, its card, and how it answers."""
+"""The neural reader (rag/read/neural/reader.py): the shipped model, its card, and how it answers."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from rag.article import article_from_text
 from rag.config import Settings
 from rag.errors import BackendUnavailable
-from rag.reader.decision import DECISION_FILE, FEATURES
-from rag.reader.neural import CARD_FILE, MODEL_FILE, NeuralReader, model_settings, shipped_dir
+from rag.ingest.article import article_from_text
+from rag.read.neural.decision import DECISION_FILE, FEATURES
+from rag.read.neural.reader import CARD_FILE, MODEL_FILE, NeuralReader, model_settings, shipped_dir
 from rag.service import ArticleService
 from tests.conftest import resources_like
 

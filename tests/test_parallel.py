@@ -11,8 +11,8 @@ import pytest
 
 from eval.generated import generated_article, is_right
 from rag.config import PACKAGED, Settings
+from rag.index.query_embedder import OnnxQueryEmbeddings
 from rag.models import TokenizerPool, embedding_model_path
-from rag.query_embedder import OnnxQueryEmbeddings
 from rag.service import ArticleService
 from tests.conftest import resources_like
 
@@ -69,7 +69,7 @@ def test_parallel_answers_equal_the_answers_one_at_a_time(seed_resources, tmp_pa
 
 
 def test_an_answer_read_alone_may_use_every_core_and_side_by_side_one_each() -> None:
-    from rag.reader.neural import ReadingSessions
+    from rag.read.neural.reader import ReadingSessions
 
     sessions = ReadingSessions(lambda cores: f"session on {cores or 'all'} cores", threads=0)
     with sessions.lend() as first, sessions.lend() as second:

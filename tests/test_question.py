@@ -1,6 +1,12 @@
 import pytest
 
-from rag.question import classify, content_terms, counted_noun, question_nouns, question_verbs
+from rag.read.rules.question import (
+    classify,
+    content_terms,
+    counted_noun,
+    question_nouns,
+    question_verbs,
+)
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 
 from eval.quantize import CHECK_FILE, agreement, run_model
-from rag.reader.neural import CARD_FILE, MODEL_FILE, shipped_dir
-from rag.reader.windows import EncodedBatch
+from rag.read.neural.reader import CARD_FILE, MODEL_FILE, shipped_dir
+from rag.read.neural.windows import EncodedBatch
 
 # Largest logit difference allowed between this CPU and an emulated AVX2 one (qemu's Haswell):
 # the shipped model differed by 0.10 on these windows, from float rounding in its fp32 parts;
@@ -59,7 +59,7 @@ _RUN = """
 import sys, numpy as np
 from eval.quantize import run_model
 from tests.test_reader_check import _check
-from rag.reader.neural import MODEL_FILE, shipped_dir
+from rag.read.neural.reader import MODEL_FILE, shipped_dir
 batch, _, _ = _check()
 small = type(batch)(*(a[:6] for a in (batch.input_ids, batch.attention_mask,
                     batch.token_type_ids, batch.context, batch.offsets)))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.article import article_from_text
-from rag.render import (
+from rag.app.render import (
     answer_markdown,
     article_html,
     display_source,
@@ -14,6 +13,7 @@ from rag.render import (
     sources_title,
     status_line,
 )
+from rag.ingest.article import article_from_text
 from rag.types import Answer, Citation
 
 TEXT = "Fico spoke on Monday. He said <no> troops.\n\nNATO has 32 members."

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.retrieve import HybridRetriever
+from rag.retrieve.hybrid import HybridRetriever
 
 pytestmark = pytest.mark.slow
 

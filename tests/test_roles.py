@@ -1,6 +1,6 @@
 import pytest
 
-from rag.roles import role_answer
+from rag.read.rules.roles import role_answer
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.sentences import paragraph_spans, split_sentences
+from rag.ingest.sentences import paragraph_spans, split_sentences
 
 
 def texts(s: str) -> list[str]:

@@ -1,10 +1,10 @@
-"""The rules' candidate spans (rag/spans.py), on hand-made sentences."""
+"""The rules' candidate spans (rag/read/rules/spans.py), on hand-made sentences."""
 
 from __future__ import annotations
 
-from rag.evidence import ScoredSentence
-from rag.question import classify, content_terms
-from rag.spans import best_clause, entity_groups, rule_candidates, subject_phrase, yes_no
+from rag.read.rules.evidence import ScoredSentence
+from rag.read.rules.question import classify, content_terms
+from rag.read.rules.spans import best_clause, entity_groups, rule_candidates, subject_phrase, yes_no
 from rag.types import Passage, Sentence
 
 LIST_SENTENCE = (

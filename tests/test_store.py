@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
+from rag.index.store import APP, MARK, USED, eviction_order, orphan_segment_dirs
 from rag.service import ArticleService, ArticleTexts
-from rag.store import APP, MARK, USED, eviction_order, orphan_segment_dirs
 from tests.conftest import resources_like, start_chroma
 
 pytestmark = pytest.mark.slow
@@ -107,7 +107,7 @@ def test_folder_stays_bounded_as_articles_keep_coming(seed_resources, tmp_path: 
 
 
 def test_article_texts_are_bounded_by_characters() -> None:
-    from rag.article import article_from_text
+    from rag.ingest.article import article_from_text
 
     texts = ArticleTexts(budget=200)
     articles = [article_from_text(town_article(n)) for n in range(4)]  # ~140 chars each
@@ -145,12 +145,12 @@ def test_server_mode_never_drops_collections_it_did_not_make(
 CACHE_SCRIPT = """
 import sys
 from pathlib import Path
-import rag.index
+import rag.index.collection
 from rag.config import Settings
 from rag.service import ArticleService
 from tests.test_store import MAYORS, TOWNS, town_article
 
-rag.index.HNSW_CACHE_INDEXES = 2  # with the open-file headroom, Chroma keeps ~15 indexes
+rag.index.collection.HNSW_CACHE_INDEXES = 2  # with the open-file headroom, Chroma keeps ~15 indexes
 service = ArticleService(Settings(data_dir=Path(sys.argv[1]), reader="neural"))
 towns = [town_article(n % 6) + f" It has {n + 2} bridges." for n in range(24)]
 keys = [service.load_text(text).id for text in towns]

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from rag.errors import ArticleError
-from rag.web import address_problem, check_url, fetch_url
+from rag.ingest.fetch import address_problem, check_url, fetch_url
 from tests.conftest import http_server
 
 
@@ -187,8 +187,8 @@ def local_server() -> Iterator[str]:
 
 
 def test_loopback_server_refused_by_default_and_loaded_when_allowed(local_server: str) -> None:
-    from rag.article import load_url
     from rag.config import Settings
+    from rag.ingest.article import load_url
 
     with pytest.raises(ArticleError, match="a loopback address"):
         load_url(f"{local_server}/story.html", Settings())

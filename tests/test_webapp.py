@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from rag.app.chat import PENDING, ChatApp, plain_history
 from rag.service import ArticleService, looks_like_url
-from rag.webapp import PENDING, ChatApp, plain_history
 
 pytestmark = pytest.mark.slow
 

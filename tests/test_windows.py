@@ -1,4 +1,4 @@
-"""Reader windows (rag/reader/windows.py) and span decoding (rag/reader/neural.best_spans)."""
+"""Reader windows (rag/read/neural/windows.py) and span decoding (rag/read/neural/neural.best_spans)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.article import article_from_text
-from rag.reader.neural import best_spans
-from rag.reader.windows import (
+from rag.ingest.article import article_from_text
+from rag.read.neural.spans import best_spans
+from rag.read.neural.windows import (
     MAX_QUESTION_TOKENS,
     answer_tokens,
     encode_pairs,
@@ -100,7 +100,7 @@ def test_answer_tokens_map_characters_to_window_tokens(tokenizer) -> None:  # ty
 
 
 def test_best_span_worked_example() -> None:
-    from rag.reader.windows import EncodedBatch
+    from rag.read.neural.windows import EncodedBatch
 
     batch = EncodedBatch(
         input_ids=np.zeros((1, 3), dtype=np.int64),

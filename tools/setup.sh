@@ -28,9 +28,9 @@ venv() {
 }
 
 models_ready() {  # the packaged weights load offline (embedder, spaCy, the neural reader),
-    # and the question embedder is exported to ONNX once (rag/query_embedder.py)
+    # and the question embedder is exported to ONNX once (rag/index/query_embedder.py)
     HF_HUB_OFFLINE=1 "$BIN/python" -c "
-from rag.chain import Resources
+from rag.pipeline import Resources
 from rag.config import Settings
 r = Resources(Settings())
 r.embedder, r.nlp, r.reader"
