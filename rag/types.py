@@ -81,7 +81,8 @@ class Answer:
     closest: list[Citation] = field(default_factory=list)  # shown when abstaining
     timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
     backend: str = "extractive"
-    confidence: float = 0.0  # neural reader: P(its best span is right), calibrated
+    confidence: float = 0.0  # neural reader: P(its best span is right); rules: support score
+    is_calibrated: bool = False  # confidence is the decision's calibrated probability
     is_low_confidence: bool = False  # answered, but under the decision's low-confidence mark
     retrieved: list[int] = field(default_factory=list)  # sentence numbers, best first
     unsupported: list[str] = field(default_factory=list)  # LLM claims no kept citation backs
@@ -105,9 +106,33 @@ class Answer:
             "short_answer": self.short,
             "closest": [asdict(c) for c in self.closest],
             "confidence": round(self.confidence, 4),
+            "calibrated": self.is_calibrated,
             "low_confidence": self.is_low_confidence,
             "backend": self.backend,
             "unsupported": self.unsupported,
             "dropped": self.dropped,
             "note": self.note,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Answer:
+        """The Answer ``to_json`` gave (what a browser kept, or an API client sends back);
+        KeyError, TypeError or ValueError when ``data`` is not that shape."""
+        citations = [Citation(**c) for c in data["citations"]]
+        closest = [Citation(**c) for c in data.get("closest", [])]
+        answer = cls(
+            text=str(data["answer"]),
+            abstained=bool(data["abstained"]),
+            citations=citations,
+            short=str(data.get("short_answer", "")),
+            closest=closest,
+            backend=str(data.get("backend", "extractive")),
+            confidence=float(data.get("confidence", 0.0)),
+            is_calibrated=bool(data.get("calibrated", False)),
+            is_low_confidence=bool(data.get("low_confidence", False)),
+            unsupported=[str(u) for u in data.get("unsupported", [])],
+            dropped=list(data.get("dropped", [])),
+            note=str(data.get("note", "")),
+        )
+        answer.timings["total"] = float(data.get("latency_ms", 0.0))
+        return answer

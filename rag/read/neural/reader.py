@@ -239,7 +239,13 @@ class NeuralReader:
         features = decision_features(reading)
         p = self.decision.probability(features) if self.decision else 1.0
         if p < self.threshold:
-            return Answer.abstain(closest, confidence=p, guess=short, features=features)
+            return Answer.abstain(
+                closest,
+                confidence=p,
+                is_calibrated=self.decision is not None,
+                guess=short,
+                features=features,
+            )
         first = cited[0]
         if first.idx > 1 and (
             _POINTS_BACK.match(short) or _POINTS_BACK.match(first.text.lstrip("“\"'"))
@@ -253,6 +259,7 @@ class NeuralReader:
             short=short,
             closest=closest,
             confidence=p,
+            is_calibrated=self.decision is not None,
             is_low_confidence=self.decision is not None and p < self.decision.low_mark,
             guess=short,
             features=features,
