@@ -26,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rag.config import Settings, load_settings
 from rag.errors import NotInstalled, RagError
 from rag.logs import configure_logging
+from rag.transcript import Heading, Turn, transcript_markdown
 
 app = typer.Typer(
     help="Ask questions about a news article; every answer cites the article's sentences.",
@@ -174,20 +175,32 @@ def ask(
 def chat(
     article: ArticleArg,
     backend: BackendOpt = None,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="Keep the conversation in this Markdown file (a new file), rewritten after "
+            "each answer: questions, answers and the cited sentences quoted.",
+        ),
+    ] = None,
     config: ConfigOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Chat about ARTICLE in the terminal; an empty line or Ctrl-D ends it.
 
-    Example: rag chat ../shared/seed-article.txt
+    Examples: rag chat ../shared/seed-article.txt
+              rag chat ../shared/seed-article.txt --save nato-chat.md
     """
     settings = load_cli_settings(config, verbose, **({"backend": backend} if backend else {}))
+    if save is not None:
+        check_new_file(save)
     try:
         session = Session(settings, article, show_progress=err.is_terminal)
     except RagError as exc:
         fail_on(exc)
     n = len(session.article.sentences)
     out.print(f"[dim]Loaded {escape(session.article.source)}: {n} sentences. Ask away.[/dim]")
+    turns: list[Turn] = []
     while True:
         try:
             question = input("? ")
@@ -197,9 +210,35 @@ def chat(
         if not question.strip():
             break
         try:
-            _print_answer(session.ask(question, stream=err.is_terminal))
+            answer = session.ask(question, stream=err.is_terminal)
         except RagError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
+            continue
+        _print_answer(answer)
+        turns.append(Turn(" ".join(question.split()), answer))
+        if save is not None:
+            save_transcript(save, Heading.of(session.article), turns)
+    if save is not None and turns:
+        err.print(f"[dim]Saved {len(turns)} question(s) to {escape(str(save))}.[/dim]")
+
+
+def check_new_file(path: Path) -> None:
+    """Fail before the chat starts when ``path`` cannot be a new file: never overwrite one."""
+    if path.exists():
+        fail(f"{path} already exists; give a new file name (or move it away first).")
+    if not path.parent.is_dir():
+        fail(f"No folder {path.parent} to save {path.name} in.")
+
+
+def save_transcript(path: Path, heading: Heading, turns: list[Turn]) -> None:
+    """Write the transcript whole (a temporary file renamed over it): a crash mid-write
+    never leaves half a file. A failure is reported and the chat goes on."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(transcript_markdown(heading, turns), encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] could not save to {escape(str(path))}: {exc.strerror}")
 
 
 @app.command()

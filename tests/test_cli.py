@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rag.cli import app
+from rag.ingest.article import article_from_text
 from tests.conftest import SEED_ARTICLE
 
 runner = CliRunner()
@@ -69,6 +70,37 @@ def test_chat_loop_answers_until_eof(data_env: None) -> None:
     assert "Loaded" in result.stdout and "16 sentences" in result.stdout
     assert "Kremlin spokesman [4]" in result.stdout
     assert "not read" not in result.stdout
+
+
+@pytest.mark.slow
+def test_chat_save_keeps_the_conversation_with_its_quotes(data_env: None, tmp_path: Path) -> None:
+    target = tmp_path / "nato.md"
+    asked = "Who ruled out sending troops?\nWhat is the capital of Australia?\n"
+    result = runner.invoke(app, ["chat", str(SEED_ARTICLE), "--save", str(target)], input=asked)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().endswith(f"Saved 2 question(s) to {target}.")
+    text = target.read_text(encoding="utf-8")
+    sentence8 = article_from_text(SEED_ARTICLE.read_text(encoding="utf-8")).sentence(8).text
+    assert text.startswith("# The Kremlin warned Tuesday")
+    assert "## 1. Who ruled out sending troops?\n\nBritain, Germany, Spain and Poland [8]" in text
+    assert "## 2. What is the capital of Australia?\n\nThe article doesn't say." in text
+    assert f"> [8] {sentence8}" in text.splitlines()
+    assert not list(tmp_path.glob(".*partial"))  # written whole, nothing left behind
+
+
+@pytest.mark.slow
+def test_chat_save_never_overwrites_and_needs_a_folder(data_env: None, tmp_path: Path) -> None:
+    mine = tmp_path / "notes.md"
+    mine.write_text("my notes", encoding="utf-8")
+    taken = runner.invoke(app, ["chat", str(SEED_ARTICLE), "--save", str(mine)], input="x\n")
+    assert (taken.exit_code, taken.stderr.strip()) == (
+        1,
+        f"error: {mine} already exists; give a new file name (or move it away first).",
+    )
+    assert mine.read_text(encoding="utf-8") == "my notes"
+    nowhere = tmp_path / "missing" / "chat.md"
+    lost = runner.invoke(app, ["chat", str(SEED_ARTICLE), "--save", str(nowhere)], input="x\n")
+    assert lost.stderr.strip() == f"error: No folder {nowhere.parent} to save chat.md in."
 
 
 @pytest.mark.slow
