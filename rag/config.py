@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     port: int | None = Field(None, ge=1, le=65535)
     start_article: str | None = None  # path or URL opened at start; None: the seed article
     max_upload_bytes: int = Field(5_000_000, ge=1)  # an uploaded file above this is refused
+    # The web chat keeps each browser's conversation and article in that browser's
+    # localStorage (rag/app/saved.py) up to this many bytes of JSON; a larger article keeps
+    # only its source. Encrypted and base64-encoded that is 4/3 as many characters, about half
+    # of the 5 MB Chromium and Firefox give a site.
+    browser_keep_bytes: int = Field(2_000_000, ge=10_000)
 
     @classmethod
     def settings_customise_sources(

@@ -334,7 +334,7 @@ def test_app_tells_how_an_upload_was_decoded(
     monkeypatch.setattr(gr, "Warning", shown.append)
     path = tmp_path / "mixed.txt"
     path.write_bytes(MIXED)
-    article, _, status, _, _ = ChatApp(service).load_upload(str(path))
+    article, _, status, *_ = ChatApp(service).load_upload(str(path))
     assert shown == [article.notice]
     assert article.text == "Caf\ufffd \ufffd broken \ufffd( bytes."
     assert status.endswith(

@@ -27,22 +27,43 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def playwright() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "Debian chromium is missing: apt-get install chromium chromium-driver"
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    b = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+    yield b
+    b.close()
 
 
 def open_app(browser, url: str, width: int, height: int):  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": width, "height": height})
+    """A page in a new browser context (its own, empty localStorage)."""
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    return opened(page, url)
+
+
+def opened(page, url: str, bot_rows: int = 0):  # type: ignore[no-untyped-def]
+    """``page`` at ``url`` once the article is shown and the chat kept in the browser (the
+    ``bot_rows`` answers it holds) is back."""
     page.goto(url, wait_until="load")
     page.wait_for_selector("#sent-1", timeout=30_000)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .message-row.bot-row').length === n",
+        arg=bot_rows,
+        timeout=30_000,
+    )
     return page
+
+
+def bot_rows(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return [row.inner_text() for row in page.locator("#chat .message-row.bot-row").all()]
 
 
 def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -118,6 +139,121 @@ def test_phone_width_stacks_chat_over_article(browser, app_url: str) -> None:  #
     panel = page.locator("#article-panel").bounding_box()
     assert chat is not None and panel is not None
     assert panel["y"] > chat["y"] + chat["height"] - 1  # stacked, not squeezed side by side
-    assert chat["width"] <= 390
+    assert chat["width"] <= 390 and panel["x"] >= 0 and panel["x"] + panel["width"] <= 390
+    no_sideways = "() => document.documentElement.scrollWidth <= window.innerWidth"
+    assert page.evaluate(no_sideways)  # nothing wider than the phone
+    assert page.locator(".rag-article .sent.cited").get_attribute("id") == "sent-8"
     page.screenshot(path=str(ARTIFACTS / "phone-answer.png"), full_page=True)
+    page.locator("#chat a.cite", has_text="[8]").first.click()  # tap the citation
+    page.wait_for_timeout(900)
+    assert in_view(page, "#sent-8")  # the page and the panel both scrolled to it
+    page.screenshot(path=str(ARTIFACTS / "phone-tapped-citation.png"))
+    page.reload()
+    opened(page, app_url, bot_rows=1)
+    assert page.evaluate(no_sideways)
+    page.close()
+
+
+def test_a_reload_brings_back_the_chat_its_highlights_and_links(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_app(browser, app_url, 1280, 800)
+    ask(page, "Who ruled out sending troops?")
+    ask(page, "How much aid has the U.S. alone given?")
+    before = bot_rows(page)
+    page.reload()
+    opened(page, app_url, bot_rows=2)
+    assert bot_rows(page) == before
+    cited = page.locator(".rag-article .sent.cited")
+    assert cited.count() == 1 and cited.get_attribute("id") == "sent-16"
+    page.wait_for_timeout(700)
+    assert in_view(page, "#sent-16")  # scrolled to, as after the answer
+    page.screenshot(path=str(ARTIFACTS / "reloaded.png"))
+    page.locator("#chat a.cite", has_text="[8]").first.click()
+    page.wait_for_timeout(900)
+    assert in_view(page, "#sent-8") and "flash" in (
+        page.locator("#sent-8").get_attribute("class") or ""
+    )
+    page.click("button:has-text('New chat')")
+    page.wait_for_function("() => !document.querySelector('.rag-article .sent.cited')")
+    page.wait_for_timeout(500)  # the cleared value reaches localStorage
+    page.reload()
+    opened(page, app_url, bot_rows=0)  # New chat cleared what the browser kept
+    page.close()
+
+
+def test_a_pasted_article_and_its_chat_survive_a_reload(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_app(browser, app_url, 1280, 800)
+    page.click("#loaders button:has-text('Load another article'), #loaders .label-wrap")
+    page.get_by_role("tab", name="Paste").click()
+    page.locator("#loaders textarea").first.fill(
+        "The Harbour Bridge in Halden Bay will reopen on 14 March, the city council said. "
+        "Repairs cost 41 million kroner, engineer Ingrid Solvang told reporters."
+    )
+    page.click("button:has-text('Load text')")
+    page.wait_for_selector("#sent-2", timeout=30_000)
+    ask(page, "How much did the repairs cost?")
+    page.reload()
+    opened(page, app_url, bot_rows=1)
+    page.wait_for_function(  # the panel renders just after the chat
+        "() => document.querySelector('#article-panel').innerText.includes('Halden Bay')"
+    )
+    assert page.locator("#sent-3").count() == 0  # the pasted article, not the seed
+    assert "41 million kroner" in bot_rows(page)[0]
+    page.close()
+
+
+def test_export_downloads_the_conversation_with_the_articles_own_sentences(
+    browser, app_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    from rag.ingest.article import article_from_text
+    from tests.conftest import SEED_ARTICLE
+
+    page = open_app(browser, app_url, 1280, 800)
+    assert page.locator("#export").is_disabled()  # nothing to export yet
+    ask(page, "Who ruled out sending troops?")
+    page.wait_for_function("() => !document.querySelector('#export').disabled")
+    with page.expect_download() as download:
+        page.click("#export")
+    path = download.value.path()
+    assert download.value.suggested_filename.endswith(".md")
+    text = Path(path).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    seed = article_from_text(SEED_ARTICLE.read_text(encoding="utf-8"))
+    assert lines[0].startswith("# The Kremlin warned Tuesday")
+    assert lines[2].startswith("Source: ") and lines[2].endswith("seed-article.txt  ")
+    assert "## 1. Who ruled out sending troops?" in lines
+    assert f"> [8] {seed.sentence(8).text}" in lines
+    (ARTIFACTS / "export.md").write_text(text, encoding="utf-8")
+    page.close()
+
+
+def test_the_chat_survives_a_browser_restart(playwright, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "profile"  # the browser's own folder on disk, kept between runs
+
+    def start():  # type: ignore[no-untyped-def]
+        return playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), args=FLAGS
+        )
+
+    first = start()
+    page = opened(first.new_page(), app_url)
+    ask(page, "Who ruled out sending troops?")
+    answered = bot_rows(page)
+    page.wait_for_timeout(500)
+    first.close()
+    second = start()
+    page = opened(second.new_page(), app_url, bot_rows=1)
+    assert bot_rows(page) == answered
+    assert page.locator(".rag-article .sent.cited").get_attribute("id") == "sent-8"
+    second.close()
+
+
+def test_a_kept_chat_that_cannot_be_read_leaves_a_working_page(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    from rag.app.saved import STORAGE_KEY
+
+    page = open_app(browser, app_url, 1280, 800)
+    page.evaluate("key => localStorage.setItem(key, 'bm90IG91cnM=:garbage')", STORAGE_KEY)
+    opened(page, app_url, bot_rows=0)
+    assert page.locator("#sent-16").count() == 1  # the seed article, nothing broken
+    ask(page, "How many members does NATO have?")
+    assert "32" in bot_rows(page)[-1]
     page.close()

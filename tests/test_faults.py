@@ -46,7 +46,7 @@ def test_chroma_server_killed_mid_session_then_back(
 
         stop(proc)
         steps = list(app.respond("How many members does NATO have?", chat, seed_article, ""))
-        failed, box, _ = steps[-1]
+        failed, box, *_ = steps[-1]
         assert failed[: len(chat)] == chat  # the chat so far is kept
         assert failed[-1]["content"].startswith("⚠️ The vector store did not answer")
         assert "once the Chroma server is back" in failed[-1]["content"]

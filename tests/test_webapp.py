@@ -32,10 +32,10 @@ def test_respond_shows_pending_then_the_cited_answer_and_highlights_it(
 ) -> None:  # type: ignore[no-untyped-def]
     steps = list(chat_app.respond("Who ruled out sending troops?", [], seed_article, "extractive"))
     assert len(steps) == 2
-    pending, box, _ = steps[0]
+    pending, box, *_ = steps[0]
     assert pending[-1] == {"role": "assistant", "content": PENDING}
     assert box == ""
-    chat, box, panel = steps[1]
+    chat, box, panel, *_ = steps[1]
     assert chat[0] == {"role": "user", "content": "Who ruled out sending troops?"}
     assert chat[1]["content"].startswith("Britain, Germany, Spain and Poland")
     assert 'href="#sent-8"' in chat[1]["content"]
@@ -48,7 +48,7 @@ def test_respond_shows_pending_then_the_cited_answer_and_highlights_it(
 def test_abstention_says_so_and_offers_the_closest_sentences(
     chat_app: ChatApp, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
-    *_, (chat, _, panel) = chat_app.respond(
+    *_, (chat, _, panel, *_) = chat_app.respond(
         "What is the capital of Australia?", [], seed_article, "extractive"
     )
     assert chat[1]["content"] == "The article doesn't say."
@@ -61,7 +61,7 @@ def test_an_empty_question_warns_and_changes_nothing(chat_app: ChatApp, seed_art
         steps = list(
             chat_app.respond("   ", [{"role": "user", "content": "hi"}], seed_article, "extractive")
         )
-    assert steps == [({"__type__": "update"},) * 3]
+    assert steps == [({"__type__": "update"},) * 5]
 
 
 def test_history_passes_on_turns_without_the_sources_sections() -> None:
@@ -77,13 +77,13 @@ def test_history_passes_on_turns_without_the_sources_sections() -> None:
 
 
 def test_pasting_an_article_replaces_the_panel_and_clears_the_chat(chat_app: ChatApp) -> None:
-    article, panel, status, chips, chat = chat_app.load_pasted(OTHER)
+    article, panel, status, chips, chat, *_ = chat_app.load_pasted(OTHER)
     assert article.text.startswith("The Harbour Bridge")
     assert 'id="sent-2"' in panel and "Halden Bay" in panel
     assert status.startswith("**Pasted text** · 2 sentences")
     assert chat == []
     assert chips.visible is True and ["Who is Ingrid Solvang?"] in chips.raw_samples
-    *_, (answer_chat, _, _) = chat_app.respond(
+    *_, (answer_chat, *_) = chat_app.respond(
         "How much did repairs cost?", [], article, "extractive"
     )
     assert "41 million kroner" in answer_chat[1]["content"]
@@ -103,14 +103,14 @@ def test_a_bad_upload_warns_and_keeps_the_current_article(
     path.write_bytes(content)
     with pytest.warns(UserWarning, match=message):
         outputs = chat_app.load_upload(str(path))
-    assert outputs == ({"__type__": "update"},) * 5  # nothing replaced
+    assert outputs == ({"__type__": "update"},) * 7  # nothing replaced
 
 
 def test_an_oversized_upload_is_refused_before_reading(chat_app: ChatApp, tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     path.write_bytes(b"word " * 1_200_000)  # 6 MB
     with pytest.warns(UserWarning, match=r"huge\.txt is 6\.0 MB; the limit is 5 MB"):
-        assert chat_app.load_upload(str(path)) == ({"__type__": "update"},) * 5
+        assert chat_app.load_upload(str(path)) == ({"__type__": "update"},) * 7
 
 
 @pytest.mark.parametrize(
@@ -123,13 +123,13 @@ def test_an_oversized_upload_is_refused_before_reading(chat_app: ChatApp, tmp_pa
 )
 def test_a_refused_url_warns_without_connecting(chat_app: ChatApp, url: str, message: str) -> None:
     with pytest.warns(UserWarning, match=message):
-        assert chat_app.load_url(url) == ({"__type__": "update"},) * 5
+        assert chat_app.load_url(url) == ({"__type__": "update"},) * 7
 
 
 def test_new_chat_clears_messages_and_highlights_but_keeps_the_article(
     chat_app: ChatApp, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
-    chat, panel = chat_app.new_chat(seed_article)
+    chat, panel, *_ = chat_app.new_chat(seed_article)
     assert chat == []
     assert "sent cited" not in panel and 'id="sent-16"' in panel
 

@@ -1,90 +1,83 @@
 """What each web-chat event does, as plain methods over values (tested directly).
 
-Each browser session keeps its own Article in ``gr.State`` and its own history in the
-Chatbot; the shared ArticleService only caches indexes by content hash (rag/service.py).
+Each browser session keeps its own Article in ``gr.State``, its chat in the Chatbot, and both
+in its own localStorage (``saved``: rag/app/saved.py), so a reload restores them; the shared
+ArticleService only caches indexes by content hash (rag/service.py). Handlers that change
+the conversation also return the new saved value and the Markdown export's file.
 rag/app/layout.py wires these handlers to the page.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from rag.app.export import ExportFolder
 from rag.app.render import (
-    answer_markdown,
+    Messages,
+    answer_messages,
     article_html,
-    sources_markdown,
-    sources_title,
+    highlighted_html,
+    plain_history,
     status_line,
+    turn_messages,
 )
+from rag.app.saved import Kept, read_saved, saved_chat
 from rag.app.suggest import suggest_questions
-from rag.errors import QuestionError, RagError
+from rag.errors import ArticleError, QuestionError, RagError
+from rag.ingest.article import article_from_text
 from rag.pipeline import check_question
 from rag.service import ArticleService, LoadedArticle
+from rag.transcript import Heading, Turn, transcript_markdown
 from rag.types import Answer, Article
 
 log = logging.getLogger(__name__)
 
-Messages = list[dict[str, Any]]
 PENDING = "Reading the article…"
-
-
-def message_text(message: dict[str, Any]) -> str:
-    """The text of a Chatbot message, whether content is a string or Gradio 6 blocks."""
-    content = message.get("content", "")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(b.get("text", "") for b in content if isinstance(b, dict))
-    return ""
-
-
-def plain_history(messages: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
-    """User and answer turns only ({"role", "content"}), without the Sources sections."""
-    return [
-        {"role": m["role"], "content": message_text(m)}
-        for m in messages
-        if m.get("role") in ("user", "assistant") and not (m.get("metadata") or {}).get("title")
-    ]
-
-
-def answer_messages(answer: Answer) -> Messages:
-    """The answer bubble and, under it, the collapsed Sources (or closest sentences)."""
-    shown = answer.closest if answer.abstained else answer.citations
-    bubble: Messages = [{"role": "assistant", "content": answer_markdown(answer)}]
-    if shown:
-        bubble.append(
-            {
-                "role": "assistant",
-                "content": sources_markdown(shown),
-                "metadata": {"title": sources_title(answer), "status": "done"},
-            }
-        )
-    return bubble
-
-
-def highlighted_html(article: Article, answer: Answer) -> str:
-    return article_html(article, cited={c.sentence for c in answer.citations})
 
 
 class ChatApp:
     """What each UI event does, as plain methods over values (no Gradio components)."""
 
-    def __init__(self, service: ArticleService) -> None:
+    def __init__(self, service: ArticleService, exports: ExportFolder | None = None) -> None:
         self.service = service
+        self.exports = exports or ExportFolder()
+        self.keep_bytes = service.settings.browser_keep_bytes
+
+    # ---- what the browser keeps, and the export ---------------------------------------
+    def kept(self, article: Article, turns: list[Turn]) -> tuple[dict[str, Any], Any]:
+        """(saved, export button) for ``article`` and ``turns``."""
+        saved = saved_chat(article, turns, self.keep_bytes)
+        path = self.exports.write(Heading.of(article), turns) if turns else None
+        return saved, gr.DownloadButton(value=path, interactive=bool(turns))
+
+    def turns_of(self, saved: Any, article: Article) -> list[Turn]:
+        """The turns kept in ``saved`` about ``article`` ([] for another article or none)."""
+        try:
+            kept = read_saved(saved)
+        except ValueError:
+            return []
+        return kept.turns if kept and kept.article.sha256 == article.sha256 else []
 
     # ---- loading ------------------------------------------------------------------
-    def shown(self, loaded: LoadedArticle) -> tuple[Article, str, str, Any, Messages]:
-        """Outputs after a load: state, panel, status, example chips, a fresh chat."""
-        examples = suggest_questions(loaded.article, self.service.resources.nlp)
+    def shown(self, loaded: LoadedArticle, turns: list[Turn] | None = None) -> tuple[Any, ...]:
+        """Outputs after a load: state, panel, status, example chips, the chat (fresh, or
+        ``turns`` restored with the last answer's sentences highlighted), saved, export."""
+        turns = turns or []
+        article = loaded.article
+        examples = suggest_questions(article, self.service.resources.nlp)
         chips = gr.Dataset(samples=[[q] for q in examples], visible=bool(examples))
-        status = status_line(loaded.article, loaded.seconds)
-        return loaded.article, article_html(loaded.article), status, chips, []
+        status = status_line(article, loaded.seconds)
+        messages = turn_messages(turns)
+        cited = {c.sentence for c in turns[-1].answer.citations} if turns else set()
+        panel = article_html(article, cited)
+        return article, panel, status, chips, messages, *self.kept(article, turns)
 
     def _load(self, load: Any, progress: gr.Progress) -> tuple[Any, ...]:
         def on_progress(done: int, total: int) -> None:
@@ -101,7 +94,7 @@ class ChatApp:
             return outputs
         except RagError as exc:
             gr.Warning(str(exc))
-            return (gr.skip(),) * 5
+            return (gr.skip(),) * 7
 
     def load_pasted(self, text: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         return self._load(lambda cb: self.service.load_text(text or "", on_progress=cb), progress)
@@ -109,14 +102,14 @@ class ChatApp:
     def load_url(self, url: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         if not (url or "").strip():
             gr.Warning("Enter the article's URL (http:// or https://).")
-            return (gr.skip(),) * 5
+            return (gr.skip(),) * 7
         return self._load(lambda cb: self.service.load_url(url, on_progress=cb), progress)
 
     def load_upload(
         self, path: str | None, progress: gr.Progress = gr.Progress()
     ) -> tuple[Any, ...]:
         if not path:
-            return (gr.skip(),) * 5
+            return (gr.skip(),) * 7
         file = Path(path)
         limit = self.service.settings.max_upload_bytes
         return self._load(
@@ -126,19 +119,26 @@ class ChatApp:
 
     # ---- chatting -----------------------------------------------------------------
     def respond(
-        self, question: str, messages: Messages | None, article: Article, backend: str
-    ) -> Iterator[tuple[Any, Any, Any]]:
-        """Yield (chat, question box, article panel): the pending bubble, then the answer."""
+        self,
+        question: str,
+        messages: Messages | None,
+        article: Article,
+        backend: str,
+        saved: Any = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Yield (chat, question box, article panel, saved, export): the pending bubble, then
+        the answer, kept with the earlier turns in ``saved``."""
         messages = list(messages or [])
+        later = gr.skip(), gr.skip()  # saved and export change only with the answer
         try:
             asked = check_question(question or "")
         except QuestionError as exc:
             gr.Warning(str(exc))
-            yield gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), *later
             return
         history = plain_history(messages)
         messages.append({"role": "user", "content": asked})
-        yield [*messages, {"role": "assistant", "content": PENDING}], "", gr.skip()
+        yield [*messages, {"role": "assistant", "content": PENDING}], "", gr.skip(), *later
         answer: Answer | None = None
         try:
             loaded = self.service.load(article)
@@ -147,19 +147,60 @@ class ChatApp:
                     answer = part
                 else:  # an LLM's text so far; the checked answer replaces it at the end
                     streamed = {"role": "assistant", "content": escape(part)}
-                    yield [*messages, streamed], "", gr.skip()
+                    yield [*messages, streamed], "", gr.skip(), *later
         except RagError as exc:
             log.warning("answer failed: %s", exc)
             failed = {"role": "assistant", "content": f"⚠️ {exc}"}
-            yield [*messages, failed], question, gr.skip()  # the question stays in the box
+            yield [*messages, failed], question, gr.skip(), *later  # the question stays
             return
         assert answer is not None
-        yield [*messages, *answer_messages(answer)], "", highlighted_html(article, answer)
+        turns = [*self.turns_of(saved, article), Turn(asked, answer)]
+        shown = [*messages, *answer_messages(answer)]
+        yield shown, "", highlighted_html(article, answer), *self.kept(article, turns)
 
-    @staticmethod
-    def new_chat(article: Article) -> tuple[Messages, str]:
-        """Clear the conversation, keep the article (its highlights cleared too)."""
-        return [], article_html(article)
+    def new_chat(self, article: Article) -> tuple[Any, ...]:
+        """Clear the conversation (here and in the browser's keeping), keep the article (its
+        highlights cleared too): (chat, panel, saved, export)."""
+        return [], article_html(article), *self.kept(article, [])
+
+    # ---- a reload: the browser's saved chat back on the page ----------------------------
+    def restore(self, saved: Any) -> tuple[Any, ...]:
+        """Outputs as after a load, rebuilt from what this browser kept; all skipped (the page
+        keeps its start article) when it kept nothing or nothing usable."""
+        try:
+            kept = read_saved(saved)
+        except ValueError as exc:
+            gr.Warning(str(exc))
+            return (gr.skip(),) * 5 + self.kept_nothing()
+        if kept is None:
+            return (gr.skip(),) * 7
+        try:
+            loaded = self._reopen(kept)
+        except RagError as exc:
+            gr.Warning(f"The article this browser kept could not be opened again: {exc}")
+            return (gr.skip(),) * 7
+        if kept.notice:
+            gr.Info(kept.notice)
+        if loaded is None:  # too large to keep, and not at an address: the chat alone
+            messages = turn_messages(kept.turns)
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), messages, gr.skip(), gr.skip()
+        return self.shown(loaded, kept.turns)
+
+    def kept_nothing(self) -> tuple[Any, Any]:
+        """(saved, export) that clear what the browser kept."""
+        return {}, gr.DownloadButton(value=None, interactive=False)
+
+    def _reopen(self, kept: Kept) -> LoadedArticle | None:
+        saved = kept.article
+        if saved.text is not None:
+            limit = self.service.settings.max_article_chars
+            article = article_from_text(saved.text, source=saved.source, max_chars=limit)
+            if article.sha256 != saved.sha256:
+                raise ArticleError("its text no longer matches the one the answers cited")
+            return self.service.load(replace(article, title=saved.title))
+        if "://" in saved.source:
+            return self.service.load_url(saved.source)
+        return None
 
     # ---- API for programs (gradio_client) -------------------------------------------
     def api_load_article(self, text_or_url: str) -> dict[str, Any]:
@@ -198,3 +239,21 @@ class ChatApp:
         except RagError as exc:
             raise gr.Error(str(exc)) from None
         return answer.to_json()
+
+    def api_export_markdown(self, article_id: str, exchanges: list[dict[str, Any]]) -> str:
+        """The conversation as Markdown: the article's title and source, then each question,
+        its answer and the cited sentences quoted with their numbers.
+
+        exchanges: [{"question": "…", "answer": <what /ask returned>}, …], in order.
+        """
+        try:
+            loaded = self.service.get(article_id)
+        except RagError as exc:
+            raise gr.Error(str(exc)) from None
+        try:
+            turns = [Turn(str(e["question"]), Answer.from_json(e["answer"])) for e in exchanges]
+        except (KeyError, TypeError, ValueError):
+            raise gr.Error(
+                'Each exchange needs "question" and "answer" (the answer as /ask returned it).'
+            ) from None
+        return transcript_markdown(Heading.of(loaded.article), turns)

@@ -17,6 +17,7 @@ import gradio as gr
 from gradio.events import api as endpoint
 
 from rag.app.chat import ChatApp
+from rag.app.saved import STORAGE_KEY, browser_secret
 from rag.service import LoadedArticle
 
 ANSWER_SLOTS = 2  # answers computed at once (see the module docstring)
@@ -41,9 +42,12 @@ def backend_choices(service: Any) -> list[tuple[str, str]]:
 
 def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
     """The page: chat on the left, the article on the right (stacked on phones)."""
-    _, first_html, first_status, first_chips, _ = app.shown(start)
+    _, first_html, first_status, first_chips, *_ = app.shown(start)
+    secret = browser_secret(app.service.settings.data_dir)
     with gr.Blocks(title="Article chatbot") as demo:
         article = gr.State(start.article)
+        # this browser's article and chat, kept in its localStorage (rag/app/saved.py)
+        saved = gr.BrowserState({}, storage_key=STORAGE_KEY, secret=secret)
         gr.Markdown(
             "### Ask the article\nEvery answer cites the article's own sentences; "
             "click a **[n]** to see it in the text.",
@@ -87,6 +91,14 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
                         interactive=len(backends) > 1,
                     )
                     clear = gr.Button("New chat", scale=1, min_width=100)
+                    export = gr.DownloadButton(
+                        "Export (.md)",
+                        value=None,
+                        interactive=False,
+                        scale=1,
+                        min_width=100,
+                        elem_id="export",
+                    )
             with gr.Column(scale=4, min_width=320):
                 status = gr.Markdown(first_status, elem_id="status")
                 panel = gr.HTML(first_html, elem_id="article-panel", padding=False)
@@ -105,7 +117,7 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
                         url = gr.Textbox(show_label=False, placeholder="https://…")
                         url_btn = gr.Button("Fetch")
 
-        loaded_outputs = [article, panel, status, chips, chat]
+        loaded_outputs = [article, panel, status, chips, chat, saved, export]
         private: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "index"}
         paste_btn.click(app.load_pasted, pasted, loaded_outputs, **private)
         url_btn.click(app.load_url, url, loaded_outputs, **private)
@@ -118,19 +130,23 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
             "concurrency_limit": ANSWER_SLOTS,
         }
         scroll = "() => window.ragScrollToCited && window.ragScrollToCited()"
+        asked = [question, chat, article, backend, saved]
+        answered = [chat, question, panel, saved, export]
         for trigger in (send.click, question.submit):
-            trigger(
-                app.respond, [question, chat, article, backend], [chat, question, panel], **asking
-            ).then(None, js=scroll)
+            trigger(app.respond, asked, answered, **asking).then(None, js=scroll)
         chips.click(lambda sample: sample[0], chips, question, api_visibility="private").then(
-            app.respond, [question, chat, article, backend], [chat, question, panel], **asking
+            app.respond, asked, answered, **asking
         ).then(None, js=scroll)
-        clear.click(app.new_chat, article, [chat, panel], api_visibility="private")
+        cleared = [chat, panel, saved, export]
+        clear.click(app.new_chat, article, cleared, api_visibility="private")
+        chat.clear(app.new_chat, article, cleared, api_visibility="private")  # its bin icon
+        demo.load(app.restore, saved, loaded_outputs, **private).then(None, js=scroll)
 
         endpoint(app.api_load_article, api_name="load_article", concurrency_id="index")
         endpoint(
             app.api_ask, api_name="ask", concurrency_id="answer", concurrency_limit=ANSWER_SLOTS
         )
+        endpoint(app.api_export_markdown, api_name="export_markdown", concurrency_limit=None)
     demo.queue(default_concurrency_limit=1, max_size=64)
     blocks: gr.Blocks = demo
     return blocks

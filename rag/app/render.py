@@ -1,4 +1,5 @@
-"""HTML and Markdown for the web chat: the article panel, answers with [n] links, sources.
+"""HTML and Markdown for the web chat: the article panel, answers with [n] links, sources,
+and the Chatbot messages an answer becomes.
 
 Pure functions over Article and Answer; the app (rag/app/chat.py) only places their output.
 
@@ -11,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from html import escape
+from typing import Any
 
+from rag.transcript import Turn, source_label
 from rag.types import Answer, Article, Citation
 
+Messages = list[dict[str, Any]]  # Chatbot messages: {"role", "content", "metadata"?}
 MARKER = re.compile(r"\[(\d+)\]")
 UNSUPPORTED = "No sentence of the article supports this"
 
@@ -105,10 +109,8 @@ def sources_title(answer: Answer) -> str:
 
 def display_source(source: str) -> str:
     """A file's name, a URL as given, or "Pasted text" for the "<pasted text>" placeholder."""
-    if source.startswith("<") and source.endswith(">"):
-        return source[1:-1].capitalize()
-    if "://" in source:
-        return source
+    if "://" in source or (source.startswith("<") and source.endswith(">")):
+        return source_label(source)
     return source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
@@ -122,3 +124,49 @@ def status_line(article: Article, seconds: float) -> str:
         f"ready in {seconds:.2f} s"
     )
     return f"{line}  \n⚠️ {escape(article.notice)}" if article.notice else line
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """The text of a Chatbot message, whether content is a string or Gradio 6 blocks."""
+    content = message.get("content", "")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(b.get("text", "") for b in content if isinstance(b, dict))
+    return ""
+
+
+def plain_history(messages: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """User and answer turns only ({"role", "content"}), without the Sources sections."""
+    return [
+        {"role": m["role"], "content": message_text(m)}
+        for m in messages
+        if m.get("role") in ("user", "assistant") and not (m.get("metadata") or {}).get("title")
+    ]
+
+
+def answer_messages(answer: Answer) -> Messages:
+    """The answer bubble and, under it, the collapsed Sources (or closest sentences)."""
+    shown = answer.closest if answer.abstained else answer.citations
+    bubble: Messages = [{"role": "assistant", "content": answer_markdown(answer)}]
+    if shown:
+        bubble.append(
+            {
+                "role": "assistant",
+                "content": sources_markdown(shown),
+                "metadata": {"title": sources_title(answer), "status": "done"},
+            }
+        )
+    return bubble
+
+
+def highlighted_html(article: Article, answer: Answer) -> str:
+    return article_html(article, cited={c.sentence for c in answer.citations})
+
+
+def turn_messages(turns: Sequence[Turn]) -> Messages:
+    """A kept conversation as the Chatbot shows it: each question, then its answer bubbles."""
+    messages: Messages = []
+    for turn in turns:
+        messages += [{"role": "user", "content": turn.question}, *answer_messages(turn.answer)]
+    return messages
