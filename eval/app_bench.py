@@ -49,9 +49,14 @@ class Started:
 
 @contextmanager
 def running_app(
-    port: int, data_dir: str, timeout_s: float = 120, env: dict[str, str] | None = None
+    port: int,
+    data_dir: str,
+    timeout_s: float = 120,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
 ) -> Iterator[Started]:
-    """`python app.py` serving on 127.0.0.1:``port`` (``env`` added to its environment).
+    """`python app.py` in ``cwd`` serving on 127.0.0.1:``port`` (``env`` added to its
+    environment).
 
     A start that takes longer than ``timeout_s`` is killed (RuntimeError with its output);
     the app is stopped when the block ends.
@@ -59,7 +64,7 @@ def running_app(
     env = {**os.environ, **(env or {}), "RAG_PORT": str(port), "RAG_DATA_DIR": data_dir}
     proc = subprocess.Popen(
         [sys.executable, "app.py"],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
