@@ -189,13 +189,12 @@ def test_a_pasted_article_and_its_chat_survive_a_reload(browser, app_url: str) -
         "Repairs cost 41 million kroner, engineer Ingrid Solvang told reporters."
     )
     page.click("button:has-text('Load text')")
-    page.wait_for_selector("#sent-2", timeout=30_000)
+    has_article = "() => document.querySelector('#article-panel').innerText.includes('Halden Bay')"
+    page.wait_for_function(has_article, timeout=30_000)  # (#sent-2: the seed has one too)
     ask(page, "How much did the repairs cost?")
     page.reload()
     opened(page, app_url, bot_rows=1)
-    page.wait_for_function(  # the panel renders just after the chat
-        "() => document.querySelector('#article-panel').innerText.includes('Halden Bay')"
-    )
+    page.wait_for_function(has_article)  # the panel renders just after the chat
     assert page.locator("#sent-3").count() == 0  # the pasted article, not the seed
     assert "41 million kroner" in bot_rows(page)[0]
     page.close()
@@ -248,10 +247,11 @@ def test_the_chat_survives_a_browser_restart(playwright, app_url: str, tmp_path:
 
 
 def test_a_kept_chat_that_cannot_be_read_leaves_a_working_page(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
-    from rag.app.saved import STORAGE_KEY
+    from rag.app.saved import ARTICLE_KEY, CHAT_KEY
 
     page = open_app(browser, app_url, 1280, 800)
-    page.evaluate("key => localStorage.setItem(key, 'bm90IG91cnM=:garbage')", STORAGE_KEY)
+    for key in (ARTICLE_KEY, CHAT_KEY):
+        page.evaluate("key => localStorage.setItem(key, 'bm90IG91cnM=:garbage')", key)
     opened(page, app_url, bot_rows=0)
     assert page.locator("#sent-16").count() == 1  # the seed article, nothing broken
     ask(page, "How many members does NATO have?")

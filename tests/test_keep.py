@@ -11,7 +11,7 @@ import gradio as gr
 import pytest
 
 from rag.app.chat import ChatApp
-from rag.app.saved import read_saved
+from rag.app.saved import read_saved, saved_article
 from rag.config import Settings
 from rag.service import ArticleService
 from tests.conftest import http_server, resources_like
@@ -23,6 +23,7 @@ OTHER = (
     "Repairs cost 41 million kroner, engineer Ingrid Solvang told reporters."
 )
 SKIP = {"__type__": "update"}
+BUDGET = 2_000_000
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +39,12 @@ def ask(app: ChatApp, question: str, chat: list[Any], article: Any, saved: Any) 
 def test_each_answer_is_kept_and_a_reload_brings_the_page_back(
     chat_app: ChatApp, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
-    chat, _, _, saved, export = ask(chat_app, "Who ruled out sending troops?", [], seed_article, {})
-    chat, _, panel, saved, export = ask(
-        chat_app, "How much aid has the U.S. alone given?", chat, seed_article, saved
+    chat, _, _, turns, export = ask(chat_app, "Who ruled out sending troops?", [], seed_article, {})
+    chat, _, panel, turns, export = ask(
+        chat_app, "How much aid has the U.S. alone given?", chat, seed_article, turns
     )
-    kept = read_saved(saved)
+    saved = saved_article(seed_article, BUDGET)
+    kept = read_saved(saved, turns)
     assert kept is not None and [t.question for t in kept.turns] == [
         "Who ruled out sending troops?",
         "How much aid has the U.S. alone given?",
@@ -50,19 +52,21 @@ def test_each_answer_is_kept_and_a_reload_brings_the_page_back(
     assert export.interactive is True
     assert Path(export.value["path"]).read_text("utf-8").count("## ") == 2
 
-    article, restored_panel, status, chips, restored_chat, saved_again, _ = chat_app.restore(saved)
+    restored = chat_app.restore(saved, turns, seed_article)
+    article, restored_panel, status, chips, restored_chat, saved_again, turns_again, _ = restored
     assert article.sha256 == seed_article.sha256
     assert restored_chat == chat  # the same bubbles, Sources and [n] links
     assert restored_panel == panel and 'class="sent cited" id="sent-16"' in panel
     assert status.startswith("**seed-article.txt**") and chips.visible
-    assert saved_again == saved
+    assert (saved_again, turns_again) == (saved, turns)
 
 
 def test_a_pasted_article_comes_back_with_its_chat(chat_app: ChatApp) -> None:
-    article, *_, saved, export = chat_app.load_pasted(OTHER)
-    assert read_saved(saved).turns == [] and export.interactive is False  # type: ignore[union-attr]
-    chat, _, _, saved, _ = ask(chat_app, "How much did repairs cost?", [], article, saved)
-    restored = chat_app.restore(saved)
+    article, *_, saved, turns, export = chat_app.load_pasted(OTHER)
+    assert turns["turns"] == [] and export.interactive is False
+    assert saved["text"] == article.text and saved["source"] == "<pasted text>"
+    chat, _, _, turns, _ = ask(chat_app, "How much did repairs cost?", [], article, turns)
+    restored = chat_app.restore(saved, turns, article)
     assert restored[0].text == article.text and restored[0].source == "<pasted text>"
     assert restored[4] == chat and "41 million kroner" in chat[1]["content"]
 
@@ -70,32 +74,41 @@ def test_a_pasted_article_comes_back_with_its_chat(chat_app: ChatApp) -> None:
 def test_new_chat_clears_what_the_browser_keeps(chat_app: ChatApp, seed_article) -> None:  # type: ignore[no-untyped-def]
     ask(chat_app, "Who is Dmitry Peskov?", [], seed_article, {})
     chat, _, cleared, export = chat_app.new_chat(seed_article)
-    kept = read_saved(cleared)
-    assert chat == [] and kept is not None and kept.turns == [] and export.interactive is False
+    assert chat == [] and cleared["turns"] == [] and export.interactive is False
     _, _, _, after, _ = ask(chat_app, "Who ruled out sending troops?", [], seed_article, cleared)
-    assert len(read_saved(after).turns) == 1  # type: ignore[union-attr]
+    assert len(after["turns"]) == 1
 
 
-def test_a_saved_value_that_does_not_parse_is_cleared_with_a_notice(chat_app: ChatApp) -> None:
+def test_a_saved_value_that_does_not_parse_is_cleared_with_a_notice(
+    chat_app: ChatApp, seed_article
+) -> None:  # type: ignore[no-untyped-def]
     with pytest.warns(UserWarning, match="could not be read"):
-        outputs = chat_app.restore({"version": 7, "chat": "from the future"})
+        outputs = chat_app.restore({"version": 7, "chat": "from the future"}, {}, seed_article)
     assert outputs[:5] == (SKIP,) * 5  # the page keeps its start article
-    assert outputs[5] == {} and outputs[6].interactive is False
-    assert chat_app.restore({}) == (SKIP,) * 7  # nothing kept: nothing to do
+    assert outputs[5:7] == ({}, {}) and outputs[7].interactive is False
+    assert chat_app.restore({}, {}, seed_article) == (SKIP,) * 8  # nothing kept: nothing to do
 
 
 def test_pasted_text_too_large_to_keep_restores_the_chat_alone(
-    seed_resources, tmp_path: Path
+    seed_resources, seed_article, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(data_dir=tmp_path, reader="rules", browser_keep_bytes=10_000)
     app = ChatApp(ArticleService(settings, resources_like(seed_resources, settings)))
     long_text = OTHER + " " + " ".join(f"Ferry {i} sailed at dawn." for i in range(600))
-    article, *_, saved, _ = app.load_pasted(long_text)
-    chat, _, _, saved, _ = ask(app, "How much did repairs cost?", [], article, saved)
-    assert saved["article"]["text"] is None
-    outputs = app.restore(saved)
-    assert outputs[:4] == (SKIP,) * 4 and outputs[5:] == (SKIP, SKIP)
-    assert outputs[4] == chat  # the conversation is back; the article must be loaded again
+    article, *_, saved, turns, _ = app.load_pasted(long_text)
+    chat, _, _, turns, _ = ask(app, "How much did repairs cost?", [], article, turns)
+    assert saved["text"] is None
+    outputs = app.restore(saved, turns, seed_article)  # the page opened on the seed again
+    assert outputs[:2] == (SKIP, SKIP) and outputs[3] == SKIP and outputs[5:7] == (SKIP, SKIP)
+    assert outputs[4] == chat  # the conversation is back, exportable, beside the seed article
+    assert outputs[2].startswith("**seed-article.txt**")
+    assert outputs[2].endswith(
+        "⚠️ “The Harbour Bridge in Halden Bay will reopen on 14 March, the city council said.” "
+        "is too large to keep in this browser: load it again to ask more about it. "
+        "The conversation was kept."
+    )
+    exported = Path(outputs[7].value["path"]).read_text("utf-8")
+    assert exported.startswith("# The Harbour Bridge in Halden Bay will reopen on 14 March")
 
 
 class Story(BaseHTTPRequestHandler):
@@ -124,13 +137,13 @@ def test_a_page_too_large_to_keep_is_fetched_again_on_reload(
     )
     app = ChatApp(ArticleService(settings, resources_like(seed_resources, settings)))
     with http_server(Story) as base:
-        article, *_, saved, _ = app.load_url(f"{base}/bridge.html")
-        padded = {**saved, "article": {**saved["article"], "text": None}}  # as if too large
+        article, *_, saved, turns, _ = app.load_url(f"{base}/bridge.html")
+        padded = {**saved, "text": None}  # as if too large
         infos: list[str] = []
         original = gr.Info
         gr.Info = infos.append  # type: ignore[assignment]
         try:
-            restored = app.restore(padded)
+            restored = app.restore(padded, turns, article)
         finally:
             gr.Info = original  # type: ignore[assignment]
     assert restored[0].sha256 == article.sha256 and restored[0].title == "Bridge"

@@ -103,14 +103,14 @@ def test_a_bad_upload_warns_and_keeps_the_current_article(
     path.write_bytes(content)
     with pytest.warns(UserWarning, match=message):
         outputs = chat_app.load_upload(str(path))
-    assert outputs == ({"__type__": "update"},) * 7  # nothing replaced
+    assert outputs == ({"__type__": "update"},) * 8  # nothing replaced
 
 
 def test_an_oversized_upload_is_refused_before_reading(chat_app: ChatApp, tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     path.write_bytes(b"word " * 1_200_000)  # 6 MB
     with pytest.warns(UserWarning, match=r"huge\.txt is 6\.0 MB; the limit is 5 MB"):
-        assert chat_app.load_upload(str(path)) == ({"__type__": "update"},) * 7
+        assert chat_app.load_upload(str(path)) == ({"__type__": "update"},) * 8
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_an_oversized_upload_is_refused_before_reading(chat_app: ChatApp, tmp_pa
 )
 def test_a_refused_url_warns_without_connecting(chat_app: ChatApp, url: str, message: str) -> None:
     with pytest.warns(UserWarning, match=message):
-        assert chat_app.load_url(url) == ({"__type__": "update"},) * 7
+        assert chat_app.load_url(url) == ({"__type__": "update"},) * 8
 
 
 def test_new_chat_clears_messages_and_highlights_but_keeps_the_article(

@@ -1,7 +1,7 @@
 """What each web-chat event does, as plain methods over values (tested directly).
 
 Each browser session keeps its own Article in ``gr.State``, its chat in the Chatbot, and both
-in its own localStorage (``saved``: rag/app/saved.py), so a reload restores them; the shared
+in its own localStorage (rag/app/saved.py), so a reload restores them; the shared
 ArticleService only caches indexes by content hash (rag/service.py). Handlers that change
 the conversation also return the new saved value and the Markdown export's file.
 rag/app/layout.py wires these handlers to the page.
@@ -28,7 +28,7 @@ from rag.app.render import (
     status_line,
     turn_messages,
 )
-from rag.app.saved import Kept, read_saved, saved_chat
+from rag.app.saved import Kept, read_saved, read_turns, saved_article, saved_turns
 from rag.app.suggest import suggest_questions
 from rag.errors import ArticleError, QuestionError, RagError
 from rag.ingest.article import article_from_text
@@ -52,23 +52,27 @@ class ChatApp:
 
     # ---- what the browser keeps, and the export ---------------------------------------
     def kept(self, article: Article, turns: list[Turn]) -> tuple[dict[str, Any], Any]:
-        """(saved, export button) for ``article`` and ``turns``."""
-        saved = saved_chat(article, turns, self.keep_bytes)
-        path = self.exports.write(Heading.of(article), turns) if turns else None
-        return saved, gr.DownloadButton(value=path, interactive=bool(turns))
+        """(the browser's saved chat, the export button) for ``turns`` about ``article``."""
+        saved = saved_turns(article, turns, self.keep_bytes)
+        return saved, self.export_button(Heading.of(article), turns)
 
-    def turns_of(self, saved: Any, article: Article) -> list[Turn]:
+    def export_button(self, heading: Heading, turns: list[Turn]) -> Any:
+        path = self.exports.write(heading, turns) if turns else None
+        return gr.DownloadButton(value=path, interactive=bool(turns))
+
+    @staticmethod
+    def turns_of(saved: Any, article: Article) -> list[Turn]:
         """The turns kept in ``saved`` about ``article`` ([] for another article or none)."""
         try:
-            kept = read_saved(saved)
+            return read_turns(saved, article.sha256)
         except ValueError:
             return []
-        return kept.turns if kept and kept.article.sha256 == article.sha256 else []
 
     # ---- loading ------------------------------------------------------------------
     def shown(self, loaded: LoadedArticle, turns: list[Turn] | None = None) -> tuple[Any, ...]:
         """Outputs after a load: state, panel, status, example chips, the chat (fresh, or
-        ``turns`` restored with the last answer's sentences highlighted), saved, export."""
+        ``turns`` restored with the last answer's sentences highlighted), the browser's saved
+        article and chat, export."""
         turns = turns or []
         article = loaded.article
         examples = suggest_questions(article, self.service.resources.nlp)
@@ -77,7 +81,8 @@ class ChatApp:
         messages = turn_messages(turns)
         cited = {c.sentence for c in turns[-1].answer.citations} if turns else set()
         panel = article_html(article, cited)
-        return article, panel, status, chips, messages, *self.kept(article, turns)
+        kept_article = saved_article(article, self.keep_bytes)
+        return article, panel, status, chips, messages, kept_article, *self.kept(article, turns)
 
     def _load(self, load: Any, progress: gr.Progress) -> tuple[Any, ...]:
         def on_progress(done: int, total: int) -> None:
@@ -94,7 +99,7 @@ class ChatApp:
             return outputs
         except RagError as exc:
             gr.Warning(str(exc))
-            return (gr.skip(),) * 7
+            return (gr.skip(),) * 8
 
     def load_pasted(self, text: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         return self._load(lambda cb: self.service.load_text(text or "", on_progress=cb), progress)
@@ -102,14 +107,14 @@ class ChatApp:
     def load_url(self, url: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         if not (url or "").strip():
             gr.Warning("Enter the article's URL (http:// or https://).")
-            return (gr.skip(),) * 7
+            return (gr.skip(),) * 8
         return self._load(lambda cb: self.service.load_url(url, on_progress=cb), progress)
 
     def load_upload(
         self, path: str | None, progress: gr.Progress = gr.Progress()
     ) -> tuple[Any, ...]:
         if not path:
-            return (gr.skip(),) * 7
+            return (gr.skip(),) * 8
         file = Path(path)
         limit = self.service.settings.max_upload_bytes
         return self._load(
@@ -164,31 +169,34 @@ class ChatApp:
         return [], article_html(article), *self.kept(article, [])
 
     # ---- a reload: the browser's saved chat back on the page ----------------------------
-    def restore(self, saved: Any) -> tuple[Any, ...]:
-        """Outputs as after a load, rebuilt from what this browser kept; all skipped (the page
-        keeps its start article) when it kept nothing or nothing usable."""
+    def restore(self, saved: Any, chat: Any, shown: Article) -> tuple[Any, ...]:
+        """Outputs as after a load, rebuilt from what this browser kept (``saved`` article,
+        ``chat`` turns); all skipped (the page keeps ``shown``, its start article) when it
+        kept nothing or nothing usable."""
+        skip = (gr.skip(),) * 8
         try:
-            kept = read_saved(saved)
+            kept = read_saved(saved, chat)
         except ValueError as exc:
             gr.Warning(str(exc))
-            return (gr.skip(),) * 5 + self.kept_nothing()
-        if kept is None:
-            return (gr.skip(),) * 7
+            return (*skip[:5], {}, {}, gr.DownloadButton(value=None, interactive=False))
+        if kept is None:  # no article loaded here: the chat, if any, is about the start article
+            turns = self.turns_of(chat, shown)
+            return self.shown(self.service.load(shown), turns) if turns else skip
         try:
             loaded = self._reopen(kept)
         except RagError as exc:
             gr.Warning(f"The article this browser kept could not be opened again: {exc}")
-            return (gr.skip(),) * 7
-        if kept.notice:
-            gr.Info(kept.notice)
-        if loaded is None:  # too large to keep, and not at an address: the chat alone
-            messages = turn_messages(kept.turns)
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), messages, gr.skip(), gr.skip()
-        return self.shown(loaded, kept.turns)
-
-    def kept_nothing(self) -> tuple[Any, Any]:
-        """(saved, export) that clear what the browser kept."""
-        return {}, gr.DownloadButton(value=None, interactive=False)
+            return skip
+        if loaded is not None:
+            if kept.notice:
+                gr.Info(kept.notice)
+            return self.shown(loaded, kept.turns)
+        # too large to keep, and not at an address: the chat alone, beside the start article
+        start = self.service.load(shown)
+        status = f"{status_line(shown, start.seconds)}  \n⚠️ {escape(kept.notice)}"
+        heading = Heading(kept.article.name or kept.article.title, kept.article.source)
+        export = self.export_button(heading, kept.turns)
+        return *skip[:2], status, skip[3], turn_messages(kept.turns), *skip[5:7], export
 
     def _reopen(self, kept: Kept) -> LoadedArticle | None:
         saved = kept.article

@@ -17,7 +17,7 @@ import gradio as gr
 from gradio.events import api as endpoint
 
 from rag.app.chat import ChatApp
-from rag.app.saved import STORAGE_KEY, browser_secret
+from rag.app.saved import ARTICLE_KEY, CHAT_KEY, browser_secret
 from rag.service import LoadedArticle
 
 ANSWER_SLOTS = 2  # answers computed at once (see the module docstring)
@@ -47,7 +47,8 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
     with gr.Blocks(title="Article chatbot") as demo:
         article = gr.State(start.article)
         # this browser's article and chat, kept in its localStorage (rag/app/saved.py)
-        saved = gr.BrowserState({}, storage_key=STORAGE_KEY, secret=secret)
+        saved = gr.BrowserState({}, storage_key=ARTICLE_KEY, secret=secret)
+        kept_chat = gr.BrowserState({}, storage_key=CHAT_KEY, secret=secret)
         gr.Markdown(
             "### Ask the article\nEvery answer cites the article's own sentences; "
             "click a **[n]** to see it in the text.",
@@ -117,7 +118,7 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
                         url = gr.Textbox(show_label=False, placeholder="https://…")
                         url_btn = gr.Button("Fetch")
 
-        loaded_outputs = [article, panel, status, chips, chat, saved, export]
+        loaded_outputs = [article, panel, status, chips, chat, saved, kept_chat, export]
         private: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "index"}
         paste_btn.click(app.load_pasted, pasted, loaded_outputs, **private)
         url_btn.click(app.load_url, url, loaded_outputs, **private)
@@ -130,17 +131,18 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
             "concurrency_limit": ANSWER_SLOTS,
         }
         scroll = "() => window.ragScrollToCited && window.ragScrollToCited()"
-        asked = [question, chat, article, backend, saved]
-        answered = [chat, question, panel, saved, export]
+        asked = [question, chat, article, backend, kept_chat]
+        answered = [chat, question, panel, kept_chat, export]
         for trigger in (send.click, question.submit):
             trigger(app.respond, asked, answered, **asking).then(None, js=scroll)
         chips.click(lambda sample: sample[0], chips, question, api_visibility="private").then(
             app.respond, asked, answered, **asking
         ).then(None, js=scroll)
-        cleared = [chat, panel, saved, export]
+        cleared = [chat, panel, kept_chat, export]
         clear.click(app.new_chat, article, cleared, api_visibility="private")
         chat.clear(app.new_chat, article, cleared, api_visibility="private")  # its bin icon
-        demo.load(app.restore, saved, loaded_outputs, **private).then(None, js=scroll)
+        reload = app.restore, [saved, kept_chat, article], loaded_outputs
+        demo.load(*reload, **private).then(None, js=scroll)
 
         endpoint(app.api_load_article, api_name="load_article", concurrency_id="index")
         endpoint(

@@ -1,18 +1,22 @@
 """What a browser keeps of its chat: the article and every turn, in its own localStorage.
 
-The web chat holds this in a ``gr.BrowserState`` (Gradio encrypts it with ``browser_secret``
-and writes it to localStorage after each event), so it survives a reload and a browser
-restart, stays per browser, and is never stored on the server: the server only reads it
-while handling that browser's event. Shape (JSON, version 1):
+The web chat holds two ``gr.BrowserState`` values (Gradio encrypts them with
+``browser_secret`` and writes them to localStorage when they change), so a chat survives a
+reload and a browser restart, stays per browser, and is never stored on the server: the
+server only reads them while handling that browser's event. The article is written when one
+is loaded (none kept: the chat is about the page's start article); the turns after each
+answer, so a question never carries the article's text.
+Shapes (JSON, version 1):
 
-    {"version": 1,
-     "article": {"source": "https://…", "title": "…", "sha256": "…", "text": "…" or null},
-     "turns": [{"question": "Who…?", "answer": Answer.to_json()}, …]}
+    article: {"version": 1, "source": "https://…", "title": "…", "name": "…", "sha256": "…",
+              "text": "…" or null}
+    chat:    {"version": 1, "sha256": "<the article's>",
+              "turns": [{"question": "Who…?", "answer": Answer.to_json()}, …]}
 
-Size: at most ``settings.browser_keep_bytes`` of UTF-8 JSON. Past it the article's text is
-left out (``text`` null, its source kept: a URL is fetched again on reload); past it even
-then, the oldest turns are dropped. A value that does not parse (another version, edited by
-hand) is dropped with a notice, never a crash.
+Size: each at most ``settings.browser_keep_bytes`` of UTF-8 JSON. Past it the article's
+text is left out (``text`` null, its source kept: a URL is fetched again on reload), and the
+oldest turns are dropped. A value that does not parse (another version, edited by hand) is
+dropped with a notice, never a crash; turns about another article are ignored.
 """
 
 from __future__ import annotations
@@ -26,17 +30,24 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from rag.transcript import Turn
+from rag.transcript import Heading, Turn, source_label
 from rag.types import Answer, Article
 
 VERSION = 1
-STORAGE_KEY = "article-chatbot-chat"
+ARTICLE_KEY = "article-chatbot-article"
+CHAT_KEY = "article-chatbot-chat"
 SECRET_FILE = "browser-state.secret"
+UNREADABLE = (
+    "The chat saved in this browser could not be read (it is from another version of the app, "
+    "or was changed), so it was cleared."
+)
 
 
 class SavedArticle(BaseModel):
+    version: Literal[1]
     source: str
     title: str = ""
+    name: str = ""  # what to call it: its title, else its first sentence shortened
     sha256: str
     text: str | None = None  # None: too large for the browser; reload it from ``source``
 
@@ -48,13 +59,13 @@ class SavedTurn(BaseModel):
 
 class SavedChat(BaseModel):
     version: Literal[1]
-    article: SavedArticle
+    sha256: str  # of the article the turns are about
     turns: list[SavedTurn] = []
 
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """A parsed saved chat: the article as kept, its turns, and what the user should know."""
+    """What a browser kept, parsed: the article as kept, its turns, what the user should know."""
 
     article: SavedArticle
     turns: list[Turn]
@@ -85,25 +96,33 @@ def _size(value: dict[str, Any]) -> int:
     return len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
 
-def saved_chat(article: Article, turns: Sequence[Turn], budget: int) -> dict[str, Any]:
-    """The JSON a browser keeps for ``article`` and ``turns``, within ``budget`` bytes."""
-    about: dict[str, Any] = {
+def saved_article(article: Article, budget: int) -> dict[str, Any]:
+    """The JSON a browser keeps of ``article``: its text only within ``budget`` bytes."""
+    kept = {
+        "version": VERSION,
         "source": article.source,
         "title": article.title,
+        "name": Heading.of(article).title,
         "sha256": article.sha256,
         "text": article.text,
     }
-    kept_turns = [{"question": t.question, "answer": t.answer.to_json()} for t in turns]
-    kept = {"version": VERSION, "article": about, "turns": kept_turns}
     if _size(kept) > budget:
-        about["text"] = None
+        kept["text"] = None
+    return kept
+
+
+def saved_turns(article: Article, turns: Sequence[Turn], budget: int) -> dict[str, Any]:
+    """The JSON a browser keeps of the turns about ``article``, the oldest dropped past
+    ``budget`` bytes."""
+    kept_turns = [{"question": t.question, "answer": t.answer.to_json()} for t in turns]
+    kept = {"version": VERSION, "sha256": article.sha256, "turns": kept_turns}
     while _size(kept) > budget and kept_turns:
         kept_turns.pop(0)
     return kept
 
 
 def too_large_notice(article: SavedArticle) -> str:
-    name = article.title or article.source
+    name = article.name or article.title or source_label(article.source)
     if "://" in article.source:
         return (
             f"“{name}” is too large to keep in this browser, so it was fetched again from its "
@@ -115,20 +134,34 @@ def too_large_notice(article: SavedArticle) -> str:
     )
 
 
-def read_saved(raw: Any) -> Kept | None:
-    """The saved chat in ``raw`` (BrowserState's value); None when there is none.
+def is_empty(raw: Any) -> bool:
+    return raw in (None, "", {}, [])
 
-    ValueError, with a message for the user, when it is there but does not parse.
-    """
-    if raw in (None, "", {}, []):
-        return None
+
+def read_turns(raw: Any, sha256: str) -> list[Turn]:
+    """The turns in ``raw`` when they are about the article ``sha256`` ([] when none are);
+    ValueError (``UNREADABLE``) when ``raw`` does not parse."""
+    if is_empty(raw):
+        return []
     try:
         chat = SavedChat.model_validate(raw)
         turns = [Turn(t.question, Answer.from_json(t.answer)) for t in chat.turns]
     except (ValidationError, KeyError, TypeError, ValueError) as exc:
-        raise ValueError(
-            "The chat saved in this browser could not be read (it is from another version "
-            "of the app, or was changed), so it was cleared."
-        ) from exc
-    notice = too_large_notice(chat.article) if chat.article.text is None else ""
-    return Kept(chat.article, turns, notice)
+        raise ValueError(UNREADABLE) from exc
+    return turns if chat.sha256 == sha256 else []
+
+
+def read_saved(article_raw: Any, chat_raw: Any) -> Kept | None:
+    """What the two BrowserStates hold; None when no article was kept.
+
+    ValueError (``UNREADABLE``) when either is there but does not parse.
+    """
+    if is_empty(article_raw):
+        return None
+    try:
+        article = SavedArticle.model_validate(article_raw)
+    except ValidationError as exc:
+        raise ValueError(UNREADABLE) from exc
+    turns = read_turns(chat_raw, article.sha256)
+    notice = too_large_notice(article) if article.text is None else ""
+    return Kept(article, turns, notice)
