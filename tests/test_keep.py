@@ -100,7 +100,12 @@ def test_pasted_text_too_large_to_keep_restores_the_chat_alone(
     assert saved["text"] is None
     outputs = app.restore(saved, turns, seed_article)  # the page opened on the seed again
     assert outputs[:2] == (SKIP, SKIP) and outputs[3] == SKIP and outputs[5:7] == (SKIP, SKIP)
-    assert outputs[4] == chat  # the conversation is back, exportable, beside the seed article
+    # the conversation is back, exportable, beside the seed article: its [n] link nowhere
+    assert [m["content"] for m in outputs[4]][:2] == [
+        "How much did repairs cost?",
+        "41 million kroner [2]",
+    ]
+    assert 'class="cite"' in chat[1]["content"] and "cite" not in str(outputs[4])
     assert outputs[2].startswith("**seed-article.txt**")
     assert outputs[2].endswith(
         "⚠️ “The Harbour Bridge in Halden Bay will reopen on 14 March, the city council said.” "

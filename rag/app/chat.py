@@ -196,7 +196,14 @@ class ChatApp:
         status = f"{status_line(shown, start.seconds)}  \n⚠️ {escape(kept.notice)}"
         heading = Heading(kept.article.name or kept.article.title, kept.article.source)
         export = self.export_button(heading, kept.turns)
-        return *skip[:2], status, skip[3], turn_messages(kept.turns), *skip[5:7], export
+        return (
+            *skip[:2],
+            status,
+            skip[3],
+            turn_messages(kept.turns, linked=False),
+            *skip[5:7],
+            export,
+        )
 
     def _reopen(self, kept: Kept) -> LoadedArticle | None:
         saved = kept.article

@@ -72,10 +72,10 @@ LOW_CONFIDENCE_TITLE = (
 )
 
 
-def answer_markdown(answer: Answer) -> str:
+def answer_markdown(answer: Answer, *, linked: bool = True) -> str:
     """The answer bubble's text: cited markers become links to the article panel; claims no
     sentence supports are marked; a note (fallback taken, question rewritten) follows."""
-    body = link_markers(answer.text, {c.sentence for c in answer.citations})
+    body = link_markers(answer.text, {c.sentence for c in answer.citations} if linked else ())
     for claim in answer.unsupported:
         text = escape(claim, quote=False)
         body = body.replace(
@@ -91,10 +91,11 @@ def answer_markdown(answer: Answer) -> str:
     return body
 
 
-def sources_markdown(citations: Sequence[Citation]) -> str:
+def sources_markdown(citations: Sequence[Citation], *, linked: bool = True) -> str:
     """The collapsible "Sources" body: each cited sentence quoted, with its link."""
     return "\n\n".join(
-        f"{link_markers(f'[{c.sentence}]', {c.sentence})} {escape(c.text, quote=False)}"
+        f"{link_markers(f'[{c.sentence}]', {c.sentence} if linked else ())} "
+        f"{escape(c.text, quote=False)}"
         for c in citations
     )
 
@@ -145,15 +146,15 @@ def plain_history(messages: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def answer_messages(answer: Answer) -> Messages:
+def answer_messages(answer: Answer, *, linked: bool = True) -> Messages:
     """The answer bubble and, under it, the collapsed Sources (or closest sentences)."""
     shown = answer.closest if answer.abstained else answer.citations
-    bubble: Messages = [{"role": "assistant", "content": answer_markdown(answer)}]
+    bubble: Messages = [{"role": "assistant", "content": answer_markdown(answer, linked=linked)}]
     if shown:
         bubble.append(
             {
                 "role": "assistant",
-                "content": sources_markdown(shown),
+                "content": sources_markdown(shown, linked=linked),
                 "metadata": {"title": sources_title(answer), "status": "done"},
             }
         )
@@ -164,9 +165,11 @@ def highlighted_html(article: Article, answer: Answer) -> str:
     return article_html(article, cited={c.sentence for c in answer.citations})
 
 
-def turn_messages(turns: Sequence[Turn]) -> Messages:
-    """A kept conversation as the Chatbot shows it: each question, then its answer bubbles."""
+def turn_messages(turns: Sequence[Turn], *, linked: bool = True) -> Messages:
+    """A kept conversation as the Chatbot shows it: each question, then its answer bubbles
+    (``linked=False``: its [n] are plain text, when the article shown is another one)."""
     messages: Messages = []
     for turn in turns:
-        messages += [{"role": "user", "content": turn.question}, *answer_messages(turn.answer)]
+        answer = answer_messages(turn.answer, linked=linked)
+        messages += [{"role": "user", "content": turn.question}, *answer]
     return messages
