@@ -7,8 +7,9 @@ Document per sentence, best first, whose metadata carries the sentence number an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -18,9 +19,6 @@ from rag.errors import IndexingError
 from rag.index.collection import ArticleIndex, tokenize_for_bm25
 from rag.retrieve.fusion import blend_scores, fuse_rankings
 from rag.types import Article, Passage
-
-if TYPE_CHECKING:
-    from langchain_core.embeddings import Embeddings
 
 
 class HybridRetriever(BaseRetriever):
@@ -45,8 +43,13 @@ class HybridRetriever(BaseRetriever):
         """The fused ranking as Passages (all scored sentences, best first, cut to k)."""
         article = self.index.article
         pool = min(self.pool, len(article.sentences))
-        dense = dense_scores(self.index, self.embedder, query, pool)
+        vector = self.embedder.embed_query(query)
+        dense, nearest = dense_scores(self.index, vector, pool)
         lexical = lexical_scores(self.index, query, pool)
+        missed = [n for n in lexical if n not in dense]
+        if missed and nearest is not None:
+            exact = exact_dense_scores(self.index, vector, missed)
+            dense.update({n: s for n, s in exact.items() if s >= nearest})
         if self.fusion == "rrf":
             rankings = [
                 sorted(dense, key=lambda i: -dense[i]),
@@ -67,26 +70,60 @@ class HybridRetriever(BaseRetriever):
         ]
 
 
+def store_unreachable(exc: Exception) -> IndexingError:
+    return IndexingError(
+        "The vector store did not answer "
+        f"({type(exc).__name__}: {str(exc)[:120]}). Your article and chat are kept: "
+        "ask again once it is reachable (with RAG_CHROMA_HOST set: once the Chroma "
+        "server is back; embedded: once its data folder can be read)."
+    )
+
+
 def dense_scores(
-    index: ArticleIndex, embedder: Embeddings, query: str, pool: int
-) -> dict[int, float]:
-    """Sentence number -> cosine similarity of the query to the sentence's embedded text."""
-    vector = embedder.embed_query(query)
+    index: ArticleIndex, vector: list[float], pool: int
+) -> tuple[dict[int, float], float | None]:
+    """Sentence number -> cosine similarity of the query ``vector`` to the sentence's
+    embedded text, for Chroma's nearest 2 * ``pool`` vectors; and the similarity of the last
+    of them (None when the collection has no more: every vector was returned)."""
     try:
         hits = index.store.similarity_search_by_vector_with_relevance_scores(vector, k=2 * pool)
     except Exception as exc:  # a Chroma server gone: httpx, chromadb or OS errors
-        raise IndexingError(
-            "The vector store did not answer "
-            f"({type(exc).__name__}: {str(exc)[:120]}). Your article and chat are kept: "
-            "ask again once it is reachable (with RAG_CHROMA_HOST set: once the Chroma "
-            "server is back; embedded: once its data folder can be read)."
-        ) from exc
+        raise store_unreachable(exc) from exc
     # With the cosine space this langchain-chroma call returns the distance (1 - cosine).
     # Each sentence is stored alone and with its context: keep the better of the two.
     scores: dict[int, float] = {}
     for doc, distance in hits:
         n = int(doc.metadata["sentence"])
         scores[n] = max(scores.get(n, -1.0), 1.0 - float(distance))
+    nearest = 1.0 - float(hits[-1][1]) if len(hits) == 2 * pool else None
+    return scores, nearest
+
+
+def exact_dense_scores(
+    index: ArticleIndex, vector: list[float], numbers: list[int]
+) -> dict[int, float]:
+    """The cosine similarity of the query to sentences BM25 found and the nearest-neighbour
+    search did not return, from their stored vectors.
+
+    Chroma's HNSW search is approximate: among 600 near-identical sentences it missed the
+    one that answers in half of the fresh index builds, so the same article gave another
+    answer each time it was indexed (tests/test_retrieve.py). The caller keeps the ones an
+    exact search would have returned (as close as its last hit, or closer), so the ranking
+    is what exact nearest neighbours would give, whatever graph the build made.
+    """
+    ids = [f"{kind}{n}" for n in numbers for kind in ("s", "w")]  # alone, in its window
+    try:
+        stored = index.store.get(ids=ids, include=["embeddings", "metadatas"])
+    except Exception as exc:
+        raise store_unreachable(exc) from exc
+    query = np.asarray(vector, dtype=np.float32)
+    query /= np.linalg.norm(query) or 1.0
+    scores: dict[int, float] = {}
+    for meta, embedding in zip(stored["metadatas"], stored["embeddings"], strict=True):
+        vec = np.asarray(embedding, dtype=np.float32)
+        cosine = float(query @ vec) / (float(np.linalg.norm(vec)) or 1.0)
+        n = int(meta["sentence"])
+        scores[n] = max(scores.get(n, -1.0), cosine)
     return scores
 
 
