@@ -11,9 +11,11 @@ import gradio as gr
 import pytest
 
 from rag.app.chat import ChatApp
+from rag.app.render import answer_messages
 from rag.app.saved import read_saved, saved_article
 from rag.config import Settings
 from rag.service import ArticleService
+from rag.types import Answer
 from tests.conftest import http_server, resources_like
 
 pytestmark = pytest.mark.slow
@@ -100,12 +102,12 @@ def test_pasted_text_too_large_to_keep_restores_the_chat_alone(
     assert saved["text"] is None
     outputs = app.restore(saved, turns, seed_article)  # the page opened on the seed again
     assert outputs[:2] == (SKIP, SKIP) and outputs[3] == SKIP and outputs[5:7] == (SKIP, SKIP)
-    # the conversation is back, exportable, beside the seed article: its [n] link nowhere
-    assert [m["content"] for m in outputs[4]][:2] == [
-        "How much did repairs cost?",
-        "41 million kroner [2]",
-    ]
-    assert 'class="cite"' in chat[1]["content"] and "cite" not in str(outputs[4])
+    # the conversation is back, exportable, beside the seed article; its [n] link nowhere
+    # (which answer it is does not matter here: retrieval over 600 near-identical sentences
+    # is approximate, see the closing note of the layout issue)
+    answer = Answer.from_json(turns["turns"][0]["answer"])
+    assert outputs[4] == [chat[0], *answer_messages(answer, linked=False)]
+    assert "cite" not in str(outputs[4])
     assert outputs[2].startswith("**seed-article.txt**")
     assert outputs[2].endswith(
         "⚠️ “The Harbour Bridge in Halden Bay will reopen on 14 March, the city council said.” "
