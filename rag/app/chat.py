@@ -131,8 +131,8 @@ class ChatApp:
         backend: str,
         saved: Any = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Yield (chat, question box, article panel, saved, export): the pending bubble, then
-        the answer, kept with the earlier turns in ``saved``."""
+        """Yield (chat, question box, article panel, kept chat, export): the pending bubble,
+        then the answer, kept with the earlier turns of ``saved`` (the browser's kept chat)."""
         messages = list(messages or [])
         later = gr.skip(), gr.skip()  # saved and export change only with the answer
         try:

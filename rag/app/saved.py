@@ -116,8 +116,12 @@ def saved_turns(article: Article, turns: Sequence[Turn], budget: int) -> dict[st
     ``budget`` bytes."""
     kept_turns = [{"question": t.question, "answer": t.answer.to_json()} for t in turns]
     kept = {"version": VERSION, "sha256": article.sha256, "turns": kept_turns}
-    while _size(kept) > budget and kept_turns:
-        kept_turns.pop(0)
+    excess = _size(kept) - budget
+    dropped = 0
+    while excess > 0 and dropped < len(kept_turns):  # each turn measured once, not the whole
+        excess -= _size(kept_turns[dropped]) + 2  # its JSON and the ", " that joined it
+        dropped += 1
+    kept["turns"] = kept_turns[dropped:]
     return kept
 
 
