@@ -2,6 +2,7 @@
 
 Examples:
     rag-eval run eval/sets/seed-article.jsonl --out eval-out/seed
+    rag-eval run ../shared/data/asks-dev --out eval-out/asks
     rag-eval run --squad ../shared/data/squad2-dev-4-articles.json --articles 1
     rag-eval run --compare eval-out/a/report.json eval-out/b/report.json
     rag-eval bench --backends extractive local
@@ -17,6 +18,7 @@ from typing import Annotated
 import typer
 
 from eval import views
+from eval.asks import is_asks_path
 from eval.report import write_report
 from rag.cli import ConfigOpt, VerboseOpt, err, fail, fail_on, load_cli_settings, out
 from rag.errors import RagError
@@ -33,7 +35,11 @@ app = typer.Typer(
 @app.command("run")
 def run_command(
     eval_set: Annotated[
-        Path | None, typer.Argument(help="JSONL eval set (format: eval/README.md).")
+        Path | None,
+        typer.Argument(
+            help="JSONL eval set (format: eval/README.md), or an asks set: X.asks.jsonl "
+            "or a folder of them."
+        ),
     ] = None,
     article: Annotated[Path | None, typer.Option(help="Article for lines that name none.")] = None,
     backend: Annotated[str | None, typer.Option(help="Answerer backend.")] = None,
@@ -53,10 +59,14 @@ def run_command(
     config: ConfigOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Score the chatbot on a set of Q&A pairs, or compare two reports.
+    """Score the chatbot on a set of Q&A pairs or of asks, or compare two reports.
+
+    An asks set (X.asks.jsonl beside its article X.txt, or a folder of them)
+    is asked as the app's /ask is, follow-ups with history, and judged per kind.
 
     Examples:
       rag-eval run eval/sets/seed-article.jsonl --out eval-out/seed
+      rag-eval run ../shared/data/asks-dev --out eval-out/asks
       rag-eval run --squad ../shared/data/squad2-dev-4-articles.json --articles 1
       rag-eval run --compare eval-out/a/report.json eval-out/b/report.json
     """
@@ -67,18 +77,27 @@ def run_command(
             return
         if (eval_set is None) == (squad is None):
             fail("Give an eval set (SET.jsonl) or --squad FILE, or --compare A B.")
+        asks = eval_set is not None and is_asks_path(eval_set)
+        if asks and article is not None:
+            fail("--article does not apply to asks sets: X.asks.jsonl reads X.txt beside it.")
         settings = load_cli_settings(config, verbose, **({"backend": backend} if backend else {}))
-        report = views.run_with_progress(
-            settings,
-            eval_set=eval_set,
-            squad=squad,
-            article=article,
-            max_articles=articles,
-            progress_console=err,
-        )
+        if asks and eval_set is not None:
+            report = views.run_asks_with_progress(settings, eval_set, progress_console=err)
+        else:
+            report = views.run_with_progress(
+                settings,
+                eval_set=eval_set,
+                squad=squad,
+                article=article,
+                max_articles=articles,
+                progress_console=err,
+            )
     except RagError as exc:
         fail_on(exc)
-    views.print_report(out, report)
+    if asks:
+        views.print_asks_report(out, report)
+    else:
+        views.print_report(out, report)
     if out_dir is not None:
         json_path, html_path = write_report(report, out_dir)
         out.print(f"Wrote {json_path} and {html_path}")

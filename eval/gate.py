@@ -28,7 +28,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from eval.report import fmt
+from eval.report_parts import fmt
 from eval.run import run
 from eval.sets import EvalSet, read_jsonl, read_squad
 from rag.config import Settings

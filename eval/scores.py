@@ -93,5 +93,8 @@ def reliability_rows(rows: Sequence[dict[str, Any]]) -> tuple[list[float], list[
 
 
 def is_correct(row: dict[str, Any]) -> bool:
-    """What ``--compare`` calls right: F1 >= 0.5 (on NoAns: abstained)."""
+    """What ``--compare`` calls right: F1 >= 0.5 (on NoAns: abstained); an ask
+    (eval/asks.py) is right when it passed."""
+    if "passed" in row:
+        return bool(row["passed"])
     return float(row["f1"]) >= 0.5

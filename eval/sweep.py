@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from eval.report import fmt
+from eval.report_parts import fmt
 from eval.run import run
 from rag.config import Settings
 from rag.logs import configure_logging

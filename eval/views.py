@@ -9,8 +9,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from eval.asks import read_asks, run_asks
+from eval.asks_judge import pass_by_kind
 from eval.compare import compare, read_report
-from eval.report import fmt
+from eval.report_parts import fmt
 from eval.run import Report, run
 from eval.sets import read_jsonl, read_squad
 from rag.config import Settings
@@ -27,14 +29,53 @@ def run_with_progress(
 ) -> Report:
     """Load the set (JSONL or SQuAD) and run it with a progress bar on ``progress_console``."""
     loaded = read_squad(squad, max_articles) if squad else read_jsonl(eval_set, article)  # type: ignore[arg-type]
-    columns = (TextColumn("Evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=progress_console, transient=True) as progress:
+    with _progress(progress_console) as progress:
         task = progress.add_task("eval", total=len(loaded.items))
         return run(
             loaded,
             settings=settings,
             on_progress=lambda done, _total: progress.update(task, completed=done),
         )
+
+
+def _progress(console: Console) -> Progress:
+    columns = (TextColumn("Evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=console, transient=True)
+
+
+def run_asks_with_progress(settings: Settings, path: Path, *, progress_console: Console) -> Report:
+    """Load an asks set (a ``.asks.jsonl`` file or a folder of them) and run it with a
+    progress bar on ``progress_console``."""
+    loaded = read_asks(path)
+    with _progress(progress_console) as progress:
+        task = progress.add_task("eval", total=len(loaded.items))
+        return run_asks(
+            loaded,
+            settings=settings,
+            on_progress=lambda done, _total: progress.update(task, completed=done),
+        )
+
+
+def print_asks_report(console: Console, report: Report) -> None:
+    """The pass rate by kind as a table, the overall rate, then each problem."""
+    table = Table(title=f"asks: {report.config['set']} ({report.config['backend']})")
+    for column, justify in (
+        ("kind", "left"),
+        ("passed", "right"),
+        ("total", "right"),
+        ("%", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    rows = pass_by_kind(report.predictions)
+    for kind, passed, total in rows:
+        table.add_row(kind, str(passed), str(total), f"{100 * passed / total:.0f}")
+    console.print(table)
+    passed, total = sum(p for _, p, _ in rows), len(report.predictions)
+    share = f"{100 * passed / total:.0f} %" if total else "n/a"
+    p50 = fmt(report.metrics.get("latency_p50_ms"))
+    console.print(f"passed {passed} of {total} asks ({share}); latency p50 {p50} ms")
+    for problem in report.problems:
+        console.print(f"[yellow]problem:[/yellow] {escape(problem)}")
 
 
 def print_report(console: Console, report: Report) -> None:

@@ -13,6 +13,18 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 NO_ANSWER = "The article doesn't say."
+# What an ask is (rag/asks/kinds.py): the kinds an Answer reports in its ``kind`` field.
+ASK_KINDS = (
+    "fact",
+    "list",
+    "yes_no",
+    "why",
+    "how",
+    "overview",
+    "people",
+    "chitchat",
+    "other_language",
+)
 
 
 def citation_markers(numbers: Iterable[int]) -> str:
@@ -90,6 +102,7 @@ class Answer:
     note: str = ""  # shown with the answer: a fallback taken, a question rewritten
     guess: str = ""  # the neural reader's best span, kept when it abstains (eval's curve)
     features: dict[str, float] = field(default_factory=dict)  # the decision's inputs (eval)
+    kind: str = "fact"  # what was asked, one of ASK_KINDS (rag/asks/kinds.py)
 
     @classmethod
     def abstain(cls, closest: list[Citation], **details: Any) -> Answer:
@@ -112,6 +125,7 @@ class Answer:
             "unsupported": self.unsupported,
             "dropped": self.dropped,
             "note": self.note,
+            "kind": self.kind,
         }
 
     @classmethod
@@ -133,6 +147,7 @@ class Answer:
             unsupported=[str(u) for u in data.get("unsupported", [])],
             dropped=list(data.get("dropped", [])),
             note=str(data.get("note", "")),
+            kind=str(data.get("kind", "fact")),
         )
         answer.timings["total"] = float(data.get("latency_ms", 0.0))
         return answer
