@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from spacy.language import Language
 
+    from rag.asks.intents import IntentClassifier
+
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
@@ -70,6 +72,13 @@ class Resources:
     def reader(self) -> Reader:
         """The reader settings choose (rag/read/base.py)."""
         return make_reader(self.settings, load_nlp=lambda: self.nlp, nlp_lock=self.nlp_lock)
+
+    @cached_property
+    def intents(self) -> IntentClassifier:
+        """What a message asks for: an overview, the people, small talk or a question."""
+        from rag.asks.intents import IntentClassifier
+
+        return IntentClassifier.load()
 
     @cached_property
     def client(self) -> ClientAPI:
@@ -125,14 +134,18 @@ def make_retriever(index: ArticleIndex, resources: Resources) -> HybridRetriever
 
 def build_chain(
     index: ArticleIndex, resources: Resources, retriever: HybridRetriever | None = None
-) -> Runnable[str, Answer]:
-    """The runnable the CLI, app and eval use: retrieve then read, timings recorded."""
+) -> Runnable[str | dict[str, str], Answer]:
+    """The runnable the CLI, app and eval use: retrieve then read, timings recorded. Its
+    input is the question, or {"question", "query"} to retrieve with another query."""
     retriever = retriever or make_retriever(index, resources)
     reader = resources.reader
 
-    def retrieve(question: str, config: RunnableConfig) -> dict[str, Any]:
+    def retrieve(asked: str | dict[str, str], config: RunnableConfig) -> dict[str, Any]:
         started = time.perf_counter()
-        docs = retriever.invoke(question, config=config)  # config: traced as a child run
+        # a follow-up is found with the chat's earlier questions: {"question", "query"}
+        question = asked if isinstance(asked, str) else asked["question"]
+        query = asked if isinstance(asked, str) else asked["query"]
+        docs = retriever.invoke(query, config=config)  # config: traced as a child run
         return {"question": question, "docs": docs, "ms": (time.perf_counter() - started) * 1000}
 
     def answer(inputs: dict[str, Any]) -> Answer:
@@ -149,10 +162,14 @@ def build_chain(
     return (RunnableLambda(retrieve) | RunnableLambda(answer)).with_config(run_name="cited_answer")
 
 
-def ask(chain: Runnable[str, Answer], question: str) -> Answer:
-    """Run the chain on a checked question and record the total latency in ms."""
+def ask(
+    chain: Runnable[str | dict[str, str], Answer], question: str, query: str | None = None
+) -> Answer:
+    """Run the chain on a checked question (retrieving with ``query`` when given) and record
+    the total latency in ms."""
     started = time.perf_counter()
-    result = chain.invoke(check_question(question))
+    checked = check_question(question)
+    result = chain.invoke(checked if query is None else {"question": checked, "query": query})
     result.timings["total"] = (time.perf_counter() - started) * 1000
     return result
 

@@ -23,6 +23,8 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from rag.article_texts import ArticleTexts
+from rag.asks.answerer import AskAnswerer
 from rag.config import Settings
 from rag.errors import ArticleError, IndexingError
 from rag.index.collection import ArticleIndex, Progress
@@ -51,38 +53,10 @@ TEXT_BUDGET_CHARS = 20_000_000
 class LoadedArticle:
     id: str  # first ID_CHARS hex digits of article.sha256
     article: Article
-    chain: Runnable[str, Answer]
+    chain: Runnable[str | dict[str, str], Answer]
     index: ArticleIndex
     retriever: HybridRetriever  # the chain's, which an LLM answerer reads too
     seconds: float  # time to load the index (embedding included when it was new)
-
-
-class ArticleTexts:
-    """Articles by id, least recently added dropped past ``budget`` characters in all."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self._articles: OrderedDict[str, Article] = OrderedDict()
-        self._chars = 0
-        self._lock = threading.Lock()
-
-    def add(self, key: str, article: Article) -> None:
-        with self._lock:
-            if key in self._articles:
-                self._articles.move_to_end(key)
-                return
-            self._articles[key] = article
-            self._chars += len(article.text)
-            while self._chars > self.budget and len(self._articles) > 1:
-                _, dropped = self._articles.popitem(last=False)
-                self._chars -= len(dropped.text)
-
-    def get(self, key: str) -> Article | None:
-        with self._lock:
-            return self._articles.get(key)
-
-    def __len__(self) -> int:
-        return len(self._articles)
 
 
 def article_id(article: Article) -> str:
@@ -115,6 +89,7 @@ class ArticleService:
         self._lock = threading.Lock()  # guards _loaded
         self._indexing = threading.Lock()  # one embedding job at a time: 2 cores
         self._models: dict[str, Any] | None = None  # configured LLM backends, made once
+        self.asks = AskAnswerer(self.resources)
 
     def warm_up(self) -> None:
         """Load the models now, not on the first user's question."""
@@ -243,18 +218,33 @@ class ArticleService:
     ) -> Iterator[str | Answer]:
         """The answer's text as an LLM writes it (str), then the checked Answer.
 
-        ``history`` (earlier {"role", "content"} turns) resolves follow-up questions.
+        The ask is recognised first (rag/asks): an overview, the people, small talk or another
+        language are composed from the article whatever the backend; a question is read by
+        the backend, then shaped for its kind. ``history`` (earlier {"role", "content"} turns)
+        resolves follow-up questions.
         """
         from rag.followup import resolve_followup, rewrite_with_model
 
+        started = time.perf_counter()
         loaded = self.get(key)
         asked = check_question(question)
+        ask = self.asks.recognise(asked, history)
+        composed = self.asks.compose(ask, loaded)
+        if composed is not None:
+            composed.timings["total"] = (time.perf_counter() - started) * 1000
+            yield composed
+            return
         if backend == "extractive":
             resolved = asked
             if history:
                 with self.resources.nlp_lock:
                     resolved = resolve_followup(asked, history, self.resources.nlp)
-            yield _noted(self._ask_extractive(loaded, resolved), asked, resolved)
+            resolved = self.asks.tidy(resolved, loaded.index)
+            query = self.asks.followup_query(ask, resolved, history)
+            read = self._ask_extractive(loaded, resolved, query)
+            answer = self.asks.refine(ask, read, loaded, resolved)
+            answer.timings["total"] = (time.perf_counter() - started) * 1000
+            yield _noted(answer, asked, resolved)
             return
         from rag.generate.answerer import LlmAnswerer
 
@@ -271,15 +261,19 @@ class ArticleService:
             fallback=RunnableLambda(lambda q: self._ask_extractive(loaded, q)),
         )
         for part in answerer.stream(resolved):  # ends with the checked Answer
-            yield _noted(part, asked, resolved) if isinstance(part, Answer) else part
+            if isinstance(part, Answer):
+                part = _noted(self.asks.refine(ask, part, loaded, resolved), asked, resolved)
+            yield part
 
-    def _ask_extractive(self, loaded: LoadedArticle, question: str) -> Answer:
+    def _ask_extractive(
+        self, loaded: LoadedArticle, question: str, query: str | None = None
+    ) -> Answer:
         try:
-            return ask(loaded.chain, question)
+            return ask(loaded.chain, question, query)
         except IndexingError as exc:
             if not is_missing_collection(exc):
                 raise
-        return ask(self._reindexed(loaded).chain, question)
+        return ask(self._reindexed(loaded).chain, question, query)
 
     def ask(
         self,

@@ -203,7 +203,8 @@ def test_odd_but_valid_questions_get_an_answer_or_an_honest_abstention(
     question: str, service: ArticleService, seed_article
 ) -> None:  # type: ignore[no-untyped-def]
     answer = service.ask(service.load(seed_article).id, question)
-    assert answer.abstained or answer.citations
+    said_english = answer.kind == "other_language" and "I read and answer in English" in answer.text
+    assert answer.abstained or answer.citations or said_english
     assert "system prompt" not in answer.text
 
 

@@ -164,7 +164,8 @@ def test_odd_input_is_answered_or_abstained_never_a_crash(service, text, questio
     article = article_from_text(text)
     key = service.load(article).id
     answer = service.ask(key, question)
-    assert answer.abstained or answer.citations
+    said_english = answer.kind == "other_language" and "I read and answer in English" in answer.text
+    assert answer.abstained or answer.citations or said_english
     for c in answer.citations:
         assert article.text[c.start : c.end] == c.text
     if answer.abstained:

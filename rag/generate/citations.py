@@ -27,7 +27,7 @@ STOP = frozenset(
     """a an the of to in on at for by with from and or but is are was were be been being it its
     this that these those he she they them his her their we our you your i as not no yes said
     says say has have had do does did will would could should may might can than then there
-    here also about into over after before""".split()  # noqa: SIM905 - a word list reads best
+    here also about into over after before""".split()
 )
 ADDED = "added by the checker"
 OVERLAP_WEIGHT = 0.5  # support = 0.5 * content-word overlap + 0.5 * embedding similarity
