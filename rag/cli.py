@@ -138,6 +138,8 @@ def _print_answer(answer: Any) -> None:
     for claim in answer.unsupported:
         out.print(f"[yellow]unsupported:[/yellow] {escape(claim)}")
     shown = answer.closest if answer.abstained else answer.citations
+    if not answer.abstained and all(c.text in answer.text for c in shown):
+        return  # the answer quotes its sentences whole (an overview, a yes/no)
     if answer.abstained and shown:
         out.print("[dim]Closest sentences:[/dim]")
     for c in shown:

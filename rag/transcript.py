@@ -52,6 +52,17 @@ def shortened(text: str, limit: int = 80) -> str:
     return cut.rstrip(",;: ") + "…"
 
 
+# How each kind that is not a plain question is named under its answer (rag/types.py).
+KIND_LABELS = {
+    "overview": "An overview: the article's own sentences, chosen to cover it.",
+    "people": "Who is who, as the article describes them.",
+    "list": "Every item of the list the article gives.",
+    "yes_no": "Yes or no, from the cited sentence.",
+    "chitchat": "Small talk: no sentence of the article is needed.",
+    "other_language": "A question in another language.",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
     question: str
@@ -79,12 +90,20 @@ def _escape_start(match: re.Match[str]) -> str:
 
 def escape_answer(text: str) -> str:
     """Like ``escape_markdown``, but the answer's ``[n]`` markers stay readable as they are
-    (a bracketed number with no link definition renders as itself).
+    (a bracketed number with no link definition renders as itself), and the "- " bullets an
+    overview or a list of people is made of stay a list.
 
     >>> print(escape_answer("Britain and *Poland* [8][9]"))
     Britain and \\*Poland\\* [8][9]
+    >>> print(escape_answer("- One *point* [1]\\n- Two [2]"))
+    - One \\*point\\* [1]
+    - Two [2]
     """
-    return _MARKER.sub(r"[\1]", escape_markdown(text))
+    lines = []
+    for line in text.split("\n"):
+        bullet = "- " if line.startswith("- ") else ""
+        lines.append(bullet + _MARKER.sub(r"[\1]", escape_markdown(line.removeprefix(bullet))))
+    return "\n".join(lines)
 
 
 def quote(citation: Citation) -> str:
@@ -105,6 +124,8 @@ def turn_markdown(number: int, turn: Turn) -> str:
     parts = [f"## {number}. {escape_markdown(turn.question)}", escape_answer(answer.text)]
     if answer.note:
         parts.append(f"*{escape_markdown(answer.note)}*")
+    if answer.kind in KIND_LABELS:
+        parts.append(f"*{KIND_LABELS[answer.kind]}*")
     if answer.is_calibrated and not answer.abstained:
         low = " (low: check the cited sentence)" if answer.is_low_confidence else ""
         parts.append(f"Confidence: {answer.confidence:.0%}{low}.")

@@ -1,8 +1,9 @@
 """Example questions to offer as chips for an article, and the shipped example articles.
 
-A shipped article (rag/app/examples/*.txt, package data) gets its listed questions
-(examples/questions.json), which are known to be answerable; any other article gets
-questions about the people and organisations it names most, built from spaCy entities.
+The first chip asks for an overview, what a newcomer asks first. Then a shipped article
+(rag/app/examples/*.txt, package data) gets its listed questions (examples/questions.json),
+which are known to be answerable; any other article gets questions about the people and
+organisations it names most, built from spaCy entities.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.asks.smalltalk import OVERVIEW_QUESTION
 from rag.ingest.article import article_from_text
 from rag.types import Article
 
@@ -64,8 +66,7 @@ def entity_questions(article: Article, nlp: Language, limit: int = MAX_SUGGESTIO
 
 
 def suggest_questions(article: Article, nlp: Language, limit: int = MAX_SUGGESTIONS) -> list[str]:
-    """Up to ``limit`` example questions for ``article``."""
+    """Up to ``limit`` example questions for ``article``, the overview first."""
     shipped = shipped_questions().get(article.sha256)
-    if shipped:
-        return list(shipped[:limit])
-    return entity_questions(article, nlp, limit)
+    rest = list(shipped[: limit - 1]) if shipped else entity_questions(article, nlp, limit - 1)
+    return [OVERVIEW_QUESTION, *rest]
