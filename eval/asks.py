@@ -65,6 +65,7 @@ class AskLine(BaseModel):
     evidence: list[str] = []
     polarity: Literal["yes", "no"] | None = None
     history: list[str] = []
+    article: str | None = None  # relative to the set file; default: X.txt beside X.asks.jsonl
 
     @model_validator(mode="after")
     def _has_what_its_kind_needs(self) -> AskLine:
@@ -147,23 +148,26 @@ def read_asks(path: Path) -> AskSet:
     seen: set[str] = set()
     for file in files:
         lines = _read_text(file, "Asks set").splitlines()
-        article = file.with_name(file.name.removesuffix(SUFFIX) + ".txt").resolve()
-        try:
-            articles[str(article)] = _read_text(article, "Article")
-        except EvalSetError as exc:
-            problems.append(f"{file.name}: skipped: {exc}")
-            continue
+        beside = file.with_name(file.name.removesuffix(SUFFIX) + ".txt").resolve()
         for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
             line = _parse(raw)
             if isinstance(line, str):
                 problems.append(f"{file.name} line {number}: {line}")
-            elif line.id in seen:
+                continue
+            if line.id in seen:
                 problems.append(f"{file.name} line {number}: duplicate id {line.id!r}")
-            else:
-                seen.add(line.id)
-                items.append(line.to_ask(article))
+                continue
+            article = (file.parent / line.article).resolve() if line.article else beside
+            if str(article) not in articles:
+                try:
+                    articles[str(article)] = _read_text(article, "Article")
+                except EvalSetError as exc:
+                    problems.append(f"{file.name} line {number}: skipped: {exc}")
+                    continue
+            seen.add(line.id)
+            items.append(line.to_ask(article))
     if not items:
         detail = f" ({problems[0]})" if problems else ""
         raise EvalSetError(f"No valid ask in {path}{detail}.")

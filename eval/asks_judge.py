@@ -226,11 +226,13 @@ def pass_by_kind(rows: Sequence[dict[str, Any]]) -> list[tuple[str, int, int]]:
 
 def asks_metrics(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """``asks`` and ``asks_pass`` (share 0..1; NaN for none), then for each kind present
-    ``asks_<kind>`` and ``asks_pass_<kind>`` (``pass_by_kind`` order), then ``latency_p50_ms``.
+    ``asks_<kind>`` and ``asks_pass_<kind>`` (``pass_by_kind`` order), then ``latency_p50_ms``
+    and each kind's ``latency_p50_ms_<kind>``.
 
-    >>> asks_metrics([{"kind": "fact", "passed": True, "latency_ms": 9.0},
-    ...               {"kind": "fact", "passed": False, "latency_ms": 30.0}])
-    {'asks': 2, 'asks_pass': 0.5, 'asks_fact': 2, 'asks_pass_fact': 0.5, 'latency_p50_ms': 9.0}
+    >>> m = asks_metrics([{"kind": "fact", "passed": True, "latency_ms": 9.0},
+    ...                   {"kind": "fact", "passed": False, "latency_ms": 30.0}])
+    >>> m["asks_pass"], m["asks_pass_fact"], m["latency_p50_ms"], m["latency_p50_ms_fact"]
+    (0.5, 0.5, 9.0, 9.0)
     """
     metrics: dict[str, Any] = {
         "asks": len(rows),
@@ -240,4 +242,7 @@ def asks_metrics(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         metrics[f"asks_{kind}"] = total
         metrics[f"asks_pass_{kind}"] = passed / total
     metrics["latency_p50_ms"] = percentile([r["latency_ms"] for r in rows], 50)
+    for kind, _, _ in pass_by_kind(rows):
+        latencies = [r["latency_ms"] for r in rows if r["kind"] == kind]
+        metrics[f"latency_p50_ms_{kind}"] = percentile(latencies, 50)
     return metrics

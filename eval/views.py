@@ -64,11 +64,13 @@ def print_asks_report(console: Console, report: Report) -> None:
         ("passed", "right"),
         ("total", "right"),
         ("%", "right"),
+        ("p50 ms", "right"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     rows = pass_by_kind(report.predictions)
     for kind, passed, total in rows:
-        table.add_row(kind, str(passed), str(total), f"{100 * passed / total:.0f}")
+        p50 = fmt(report.metrics.get(f"latency_p50_ms_{kind}"))
+        table.add_row(kind, str(passed), str(total), f"{100 * passed / total:.0f}", p50)
     console.print(table)
     passed, total = sum(p for _, p, _ in rows), len(report.predictions)
     share = f"{100 * passed / total:.0f} %" if total else "n/a"

@@ -111,10 +111,12 @@ def test_overview_avoids_saying_the_same_thing_twice() -> None:
         ),
         ("did most members back the bill", "A few members backed the bill.", "no"),
         (
-            "Has it happened in Singapore before?",
-            "No prior such incident was known in Singapore.",
+            "Has a stingray attacked in Singapore before?",
+            "No stingray attack was known in Singapore before.",
             "no",
         ),
+        ("was var used in the game?", "VAR was used to confirm the penalty.", ""),  # which?
+        ("Is the packet header long", "The packet header can be small.", ""),  # no antonym known
         ("did the council approve the plan", "The council approved the plan on Monday.", "yes"),
         ("is the inquiry still going on", "The inquiry into the crash is still going on.", "yes"),
         ("did the mayor resign?", "The council met on Friday.", ""),  # says nothing of it
@@ -166,3 +168,24 @@ def test_kind_travels_with_the_answer_json() -> None:
     assert answer.to_json()["kind"] == "overview"
     assert Answer.from_json(answer.to_json()).kind == "overview"
     assert Answer.from_json({"answer": "x", "abstained": False, "citations": []}).kind == "fact"
+
+
+def test_docstring_examples_of_the_asks_modules() -> None:
+    import doctest
+
+    import eval.asks_judge
+    import rag.asks.kinds
+    import rag.asks.language
+    import rag.asks.overview
+    import rag.asks.polarity
+    import rag.asks.smalltalk
+    import rag.asks.spelling
+    import rag.asks.statements
+    import rag.transcript
+
+    modules = (rag.asks.kinds, rag.asks.language, rag.asks.overview, rag.asks.polarity,
+               rag.asks.smalltalk, rag.asks.spelling, rag.asks.statements, rag.transcript,
+               eval.asks_judge)  # fmt: skip
+    for module in modules:
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__

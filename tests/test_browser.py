@@ -114,6 +114,29 @@ def test_seed_question_cites_highlights_and_links(browser, app_url: str) -> None
     page.close()
 
 
+def test_what_a_newcomer_types_first(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The overview chip comes first and answers with a cited list; "hi" gets a greeting."""
+    page = open_app(browser, app_url, 1280, 800)
+    chips = page.locator("#examples button")
+    assert chips.first.inner_text().strip() == "What is this article about?"
+    chips.first.click()
+    page.wait_for_function(
+        "() => { const rows = document.querySelectorAll('#chat .message-row.bot-row');"
+        " return rows.length === 1 && !rows[0].innerText.includes('Reading the article'); }",
+        timeout=30_000,
+    )
+    overview = page.locator("#chat .message-row.bot-row").last
+    assert overview.locator("li").count() >= 3
+    assert overview.locator("a.cite").count() >= 3
+    assert page.locator(".rag-article .sent.cited").first.get_attribute("id") == "sent-1"
+    page.screenshot(path=str(ARTIFACTS / "desktop-overview.png"))
+    ask(page, "hi")
+    greeting = page.locator("#chat .message-row.bot-row").last.inner_text()
+    assert greeting.startswith("Hello!") and "The article doesn't say" not in greeting
+    assert "“What is this article about?”" in greeting
+    page.close()
+
+
 def test_binary_upload_shows_the_error_and_the_chat_keeps_working(
     browser, app_url: str, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

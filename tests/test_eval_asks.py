@@ -140,6 +140,8 @@ def test_rows_tally_by_kind_in_kind_order() -> None:
         "asks_chitchat": 1,
         "asks_pass_chitchat": 1.0,
         "latency_p50_ms": 20.0,
+        "latency_p50_ms_fact": 20.0,
+        "latency_p50_ms_chitchat": 5.0,
     }
 
 
@@ -231,7 +233,7 @@ def test_reading_a_folder_reads_every_asks_file_beside_its_article(tmp_path: Pat
         ("s-a2", "b-story.txt"),
     ]
     assert asks.problems == (
-        f"c-lost.asks.jsonl: skipped: Article not found: {(tmp_path / 'set' / 'c-lost.txt').resolve()}",
+        f"c-lost.asks.jsonl line 1: skipped: Article not found: {(tmp_path / 'set' / 'c-lost.txt').resolve()}",
     )
     assert asks.name == "set" and is_asks_path(tmp_path / "set")
 

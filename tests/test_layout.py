@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("ingest", "index", "retrieve", "read", "generate", "app")
+STAGES = ("ingest", "index", "retrieve", "read", "asks", "generate", "app")
 MAX_LINES = 300
 
 

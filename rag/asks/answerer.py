@@ -94,7 +94,7 @@ class AskAnswerer:
         citations = [Citation.of(article.sentence(n)) for n in chosen]
         lines = [f"- {c.text} [{c.sentence}]" for c in citations]
         short = " ".join(c.text for c in citations)
-        return Answer("\n".join(lines), False, citations, short=short, confidence=1.0)
+        return Answer("\n".join(lines), False, citations, short=short, guess=short, confidence=1.0)
 
     def people(self, question: str, index: ArticleIndex) -> Answer:
         article = index.article
@@ -116,7 +116,7 @@ class AskAnswerer:
         ]
         short = ", ".join(p.name for p in shown)
         text = f"{label} in the article:\n" + "\n".join(lines) + tail
-        return Answer(text, False, citations, short=short, confidence=1.0)
+        return Answer(text, False, citations, short=short, guess=short, confidence=1.0)
 
     def who_is(self, name: str, index: ArticleIndex) -> Answer | None:
         person = find_person(self.named(index), name)
@@ -124,7 +124,14 @@ class AskAnswerer:
             return None  # the reader tries: a description may not sit beside the name
         sentence = index.article.sentence(person.role_sentence)
         text = f"{person.name}: {person.role} [{sentence.idx}]"
-        return Answer(text, False, [Citation.of(sentence)], short=person.role, confidence=1.0)
+        return Answer(
+            text,
+            False,
+            [Citation.of(sentence)],
+            short=person.role,
+            guess=person.role,
+            confidence=1.0,
+        )
 
     def suggestions(self, index: ArticleIndex) -> list[str]:
         """Two questions worth asking about this article: an overview, then its most-named

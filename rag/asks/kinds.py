@@ -40,6 +40,11 @@ _NOT_PLURAL = frozenset(
     "takes says goes comes causes seems looks stands remains explains shows needs wants "
     "gets lets keeps plays works lives".split()
 )
+# "who is involved / quoted / named": being in the article, not doing something in it.
+_BEING = frozenset(
+    "is are was were s quoted mentioned named involved featured cited interviewed else "
+    "appears appear".split()
+)
 _DETERMINERS = frozenset("of the other two three four five both all".split())
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _WHO_IS = re.compile(
@@ -64,8 +69,13 @@ class Ask:
 
 
 def words_of(question: str) -> list[str]:
-    """Lower-case words without apostrophes' inner quote for matching: "Who's" -> "whos"."""
-    return [w.replace("'", "").replace("’", "") for w in _WORD.findall(question.lower())]
+    """Lower-case words for matching, apostrophes dropped ("Who's" -> "whos"), a possessive
+    noun's "'s" too ("country's" -> "country": no plural)."""
+    words = []
+    for word in _WORD.findall(question.lower()):
+        stem, mark, rest = word.replace("’", "'").partition("'")
+        words.append(stem if mark and rest == "s" and len(stem) > 3 else stem + rest)
+    return words
 
 
 def core_words(question: str) -> list[str]:
@@ -114,7 +124,10 @@ def question_kind(question: str) -> str:
         after = [w for w in words[asks_which + 1 : asks_which + 4] if w not in _DETERMINERS]
         if any(is_plural_noun(w) for w in after[:2]):
             return "list"
-    if first in {"list", "name"} or lowered.startswith(("who were the", "who are the")):
+    names_one = len(words) > 1 and words[1] in {"a", "an", "one"}  # "name a luxury brand"
+    if (first in {"list", "name"} and not names_one) or lowered.startswith(
+        ("who were the", "who are the")
+    ):
         return "list"
     return "fact"
 
@@ -127,6 +140,19 @@ def who_is_name(question: str) -> str:
         return ""
     name = match.group("name").strip(" '’")
     return name if 0 < len(name.split()) <= 4 else ""
+
+
+def acts(question: str) -> bool:
+    """A "who …?" whose verb is an action ("who wrote …", "who scored …"), not being named
+    ("who's quoted", "who are the people", "who is involved").
+
+    >>> acts("who wrote this article?"), acts("Who's quoted in the article?")
+    (True, False)
+    """
+    words = core_words(question)
+    if len(words) < 2 or words[0] not in {"who", "whos"}:
+        return False
+    return words[0] == "who" and words[1] not in _BEING
 
 
 def leans_on_chat(question: str) -> bool:
@@ -150,6 +176,8 @@ def recognise(question: str, *, intent: str, has_history: bool = False) -> Ask:
         return Ask("other_language", question, language)
     if intent in {"overview", "chitchat"}:
         return Ask(intent, question)
+    if intent == "people" and acts(question):
+        intent = "question"  # "who wrote this article?" asks for one doer, not the cast
     name = who_is_name(question)
     if intent == "people" and not name:
         return Ask("people", question, intent=intent)

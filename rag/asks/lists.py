@@ -12,6 +12,7 @@ list gets the sentence's list whose items are of the kind it asks for (places fo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,14 @@ _ORG_WORDS = frozenset(
 )
 
 
+MAX_ITEM_WORDS = 6
+_ITEM_POS = frozenset({"NOUN", "PROPN", "NUM", "ADJ"})
+# "Along with X, what else …": the reader's span is the other item, not the list.
+_EXCLUDES = re.compile(
+    r"\b(along with|besides|in addition to|other than|apart from|aside from|except|"
+    r"as well as|beside)\b",
+    re.I,
+)
 _NOT_ITEM = frozenset({"conj", "cc", "punct", "appos", "relcl", "acl", "prep"})
 
 
@@ -73,9 +82,11 @@ def coordinations(doc: Doc) -> list[Coordination]:
         if token.dep_ == "conj":
             continue
         conjuncts = [token, *[t for t in token.conjuncts if t.i > token.i]]
-        if len(conjuncts) < 2:
-            continue
+        if len(conjuncts) < 2 or any(t.pos_ not in _ITEM_POS for t in conjuncts):
+            continue  # a list of things, not of clauses ("use three stages and are known")
         spans = [_phrase(t) for t in conjuncts]
+        if any(len(doc.text[a:b].split()) > MAX_ITEM_WORDS for a, b in spans):
+            continue  # items that are clauses, not names or things
         labels = frozenset(t.ent_type_ for t in conjuncts if t.ent_type_)
         items = tuple(doc.text[a:b] for a, b in spans)
         found.append(Coordination(spans[0][0], spans[-1][1], items, labels))
@@ -97,6 +108,8 @@ def list_span(doc: Doc, start: int, end: int, question: str) -> tuple[int, int] 
     """The span (character offsets in ``doc.text``) a list question should answer with: the
     reader's span [start, end) joined with the list it overlaps, else the list of the kind
     the question asks for, else None (keep the reader's span)."""
+    if _EXCLUDES.search(question):
+        return None
     lists = coordinations(doc)
     holding = [c for c in lists if c.overlaps(start, end)]
     if holding:

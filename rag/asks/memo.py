@@ -15,6 +15,8 @@ import numpy as np
 from rag.asks.people import Person, people_in
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from rag.index.collection import ArticleIndex
     from rag.pipeline import Resources
 
@@ -56,3 +58,12 @@ def article_words(index: ArticleIndex) -> tuple[frozenset[str], frozenset[str]]:
         index.cache["words"] = (frozenset(vocabulary), frozenset(names))
     vocabulary_and_names: tuple[frozenset[str], frozenset[str]] = index.cache["words"]
     return vocabulary_and_names
+
+
+def parsed(index: ArticleIndex, resources: Resources, number: int) -> Doc:
+    """Sentence ``number`` parsed by spaCy, once per article."""
+    docs: dict[int, Doc] = index.cache.setdefault("parsed", {})
+    if number not in docs:
+        with resources.nlp_lock:
+            docs[number] = resources.nlp(index.article.sentence(number).text)
+    return docs[number]

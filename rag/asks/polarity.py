@@ -2,14 +2,14 @@
 
 The evidence answers "no" when it negates ("not", "never", "no prior", "ruled out") or sets
 a word of the question against its opposite ("most" against "few", "won" against "lost");
-it answers "yes" when it states the question's content without either, and covers most of
-it; anything else is undecided, and the answer says what the article says without a yes or
-no. A negated question ("isn't Ukraine in NATO?") is answered about the fact, as English
-does: "No, it is not".
+it answers "yes" when it states nearly all of the question's content without either;
+anything else is undecided, and the answer says what the article says without a yes or no.
+A negated question ("isn't Ukraine in NATO?") is answered about the fact, as English does:
+"No, it is not".
 
     >>> polarity("is ukraine even in nato?", "Ukraine is not currently a NATO member.")
     'no'
-    >>> polarity("was var used in the game?", "VAR was used to confirm the penalty.")
+    >>> polarity("was var used to confirm the penalty?", "VAR was used to confirm the penalty.")
     'yes'
     >>> polarity("did the mayor resign?", "The council met on Friday.")
     ''
@@ -33,6 +33,8 @@ _OPPOSITES = [
     ("open", "closed"), ("alive", "dead"), ("support", "oppose"), ("for", "against"),
     ("allowed", "banned"), ("legal", "illegal"), ("more", "less"), ("guilty", "innocent"),
     ("accept", "refuse"), ("agree", "disagree"), ("before", "after"), ("higher", "lower"),
+    ("succeeded", "stalled"), ("succeeded", "failed"), ("passed", "failed"), ("grow", "shrink"),
+    ("survived", "died"), ("started", "ended"), ("start", "stop"), ("attend", "miss"),
 ]  # fmt: skip
 _STOP = frozenset(
     "the a an of to in on at for by with is are was were be been do does did has have had "
@@ -40,7 +42,8 @@ _STOP = frozenset(
     "they he she his her them any all even really still ever at all so just yet also or "
     "and what who whom which when where why how i you we our us not no".split()
 )
-COVERAGE = 0.5  # share of the question's content stems the evidence must hold for a "yes"
+COVERAGE = 0.5  # share of the question's content stems evidence must hold to say "no"
+YES_COVERAGE = 0.8  # ... and to say "yes": nearly all of what the question asserts
 
 
 def content_stems(text: str) -> set[str]:
@@ -57,17 +60,25 @@ def _opposed(question: str, evidence: str) -> bool:
                for a, b in _OPPOSITES)  # fmt: skip
 
 
-def polarity(question: str, evidence: str) -> str:
-    """ "yes", "no", or "" (undecided) for a yes/no question and its evidence sentence."""
+def coverage(question: str, evidence: str) -> float:
+    """Share of the question's content stems that the evidence holds."""
     asked = content_stems(question)
-    if not asked:
-        return ""
-    covered = len(asked & content_stems(evidence)) / len(asked)
-    evidence_negates = bool(_NEGATIONS.search(evidence))
-    if evidence_negates and covered > 0:
+    return len(asked & content_stems(evidence)) / len(asked) if asked else 0.0
+
+
+def polarity(question: str, evidence: str) -> str:
+    """ "yes", "no", or "" (undecided) for a yes/no question and its evidence sentence.
+
+    "no" needs a negation the question does not make itself, or a word set against its
+    opposite, in evidence holding at least half the question's content; "yes" needs
+    evidence that says (nearly) all of it: YES_COVERAGE of its content stems and no
+    negation. Anything else is left undecided: never a guess.
+    """
+    covered = coverage(question, evidence)
+    asked_negations = {m.group(0).lower() for m in _NEGATIONS.finditer(question)}
+    negations = {m.group(0).lower() for m in _NEGATIONS.finditer(evidence)} - asked_negations
+    if covered >= COVERAGE and (negations or _opposed(question, evidence)):
         return "no"
-    if _opposed(question, evidence) and covered > 0:
-        return "no"
-    if covered >= COVERAGE and not evidence_negates:
+    if covered >= YES_COVERAGE and not negations:
         return "yes"
     return ""

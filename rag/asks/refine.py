@@ -1,5 +1,10 @@
 """The reader's answer shaped for what was asked: every item of a list, Yes or No first,
-what a named speaker said, the closest sentence for a why or how.
+what a named speaker said.
+
+Nothing here answers what the reader refused, but for two cases: a question about what a
+person the article quotes said or how they reacted, answered with the sentence in which
+they speak; and a yes/no (which has no span for the reader to find), answered only when the
+closest sentence says nearly all of it, or negates it (rag/asks/polarity.py).
 
     answer = refine(ask, answer, index, question, resources)
 """
@@ -10,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from rag.asks.kinds import Ask
 from rag.asks.lists import list_span
-from rag.asks.memo import named_in
+from rag.asks.memo import named_in, parsed
 from rag.asks.people import ORG_LABELS, Person
-from rag.asks.polarity import COVERAGE, content_stems, polarity
+from rag.asks.polarity import polarity
 from rag.asks.statements import asks_for_statement, speaker_in, statement_sentences
 from rag.types import Answer, Citation, citation_markers
 
@@ -26,16 +31,16 @@ def refine(
 ) -> Answer:
     """``answer`` (to ``question``, the ask as resolved and tidied) shaped for its kind:
     every item of a list; Yes/No first; what a named speaker said when the reader found
-    no span; the closest sentence for a why or how that most of it is about."""
+    no span."""
     answer.kind = ask.kind
+    if not answer.backend.startswith("extractive"):
+        return answer  # an LLM's own words are kept; its citations were checked already
     if ask.kind == "list" and not answer.abstained:
         return whole_list(ask, answer, index, resources)
     if ask.kind == "yes_no":
         return yes_no(question, answer)
     if answer.abstained and asks_for_statement(question):
         answer = statement(question, answer, index, resources) or answer
-    if answer.abstained and ask.kind in {"why", "how"}:
-        return closest_clause(question, answer)
     return answer
 
 
@@ -51,18 +56,10 @@ def statement(
         return None
     ranking = answer.retrieved or [c.sentence for c in answer.closest]
     sentence = article.sentence(statement_sentences(speaker, ranking)[0])
-    said = f"{described(speaker)}: “{sentence.text}” [{sentence.idx}]"
+    quoted = f"“{sentence.text}” [{sentence.idx}]"
+    surname = speaker.name.split()[-1]
+    said = quoted if surname in sentence.text else f"{described(speaker)}: {quoted}"
     return replace_answer(answer, said, [Citation.of(sentence)], short=sentence.text)
-
-
-def closest_clause(question: str, answer: Answer) -> Answer:
-    """A why or how the reader found no span for, answered with the closest sentence when
-    that sentence holds most of the question (else the abstention stands)."""
-    best = answer.closest[:1]
-    if not best or _coverage(question, best[0].text) < COVERAGE:
-        return answer
-    text = f"The article says: “{best[0].text}” [{best[0].sentence}]"
-    return replace_answer(answer, text, best, short=best[0].text, low=True)
 
 
 def whole_list(ask: Ask, answer: Answer, index: ArticleIndex, resources: Resources) -> Answer:
@@ -71,8 +68,7 @@ def whole_list(ask: Ask, answer: Answer, index: ArticleIndex, resources: Resourc
         sentence = article.sentence(citation.sentence)
         start = max(0, article.text.find(answer.short, sentence.start) - sentence.start)
         end = start + len(answer.short)
-        with resources.nlp_lock:
-            doc = resources.nlp(sentence.text)
+        doc = parsed(index, resources, sentence.idx)
         span = list_span(doc, start, end, ask.question)
         if span is not None:
             short = sentence.text[span[0] : span[1]]
@@ -83,15 +79,13 @@ def whole_list(ask: Ask, answer: Answer, index: ArticleIndex, resources: Resourc
 
 
 def yes_no(question: str, answer: Answer) -> Answer:
-    """Yes or No from the cited sentences (or, when the reader abstained, the closest one
-    if it holds most of the question); the reader's answer as it was when undecided."""
+    """Yes or No from the sentences the reader answered from, or (a yes/no has no span to
+    find, so the reader often abstains) from the closest sentence; the reader's answer as
+    it was when the evidence does not decide (rag/asks/polarity.py)."""
     evidence = answer.citations or answer.closest[:1]
     if not evidence:
         return answer
-    text = " ".join(c.text for c in evidence)
-    if answer.abstained and _coverage(question, text) < COVERAGE:
-        return answer
-    word = polarity(question, text)
+    word = polarity(question, " ".join(c.text for c in evidence))
     if not word:
         return answer
     quoted = " ".join(f"“{c.text}” [{c.sentence}]" for c in evidence)
@@ -112,8 +106,3 @@ def replace_answer(
 
 def described(person: Person) -> str:
     return f"{person.name}, {person.role}" if person.role else person.name
-
-
-def _coverage(question: str, evidence: str) -> float:
-    asked = content_stems(question)
-    return len(asked & content_stems(evidence)) / len(asked) if asked else 0.0

@@ -21,16 +21,19 @@ from rag.asks.people import Person
 from rag.types import Article
 
 _STATEMENT = re.compile(
-    r"\b(say|said|says|saying|think|thinks|thought|react\w*|respond\w*|response|take|took|"
-    r"feel|felt|view\w*|see|sees|comment\w*|tell|told|argue\w*|claim\w*|reply|replied|"
-    r"describe\w*|opinion|position|stance|welcome\w*)\b",
+    r"^\W*(?:(?:so|and|ok|okay|then)\W+)*(?:what|how)\b.*\b(say|said|says|saying|think|"
+    r"thinks|thought|react\w*|respond\w*|response|take|took|feel|felt|view\w*|see|sees|"
+    r"comment\w*|tell|told|argue\w*|claim\w*|reply|replied|describe\w*|opinion|position|"
+    r"stance|welcome\w*)\b",
     re.I,
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_NAME = re.compile(r"(?<=\s)[A-Z][a-z]+")  # a capitalised word that does not start the question
 
 
 def asks_for_statement(question: str) -> bool:
-    """The question asks what someone said, thought, or how they reacted."""
+    """The question asks what someone said or thought, or how they reacted: a "what" or
+    "how" question with a verb of saying, thinking or reacting."""
     return _STATEMENT.search(question) is not None
 
 
@@ -55,14 +58,21 @@ def speaker_in(
             found.append((min(_position(lowered, w) for w in names), person))
         elif role and (role <= asked | {"s"} or len(asked & role) >= 2):
             found.append((min(_position(lowered, w) for w in asked & role), person))
-    for org in orgs:
+    for org in [*orgs, *(p for p in people if not p.is_quoted)]:  # the tagger's "people" too
         name = _words(org.name) - {"the"}
         if not name or not name <= asked:
             continue
         speaker = org if org.is_quoted else _member_speaking(org, article, people)
         if speaker is not None:
             found.append((min(_position(lowered, w) for w in name), speaker))
-    return min(found, key=lambda pair: pair[0])[1] if found else None
+    if not found:
+        return None
+    position, speaker = min(found, key=lambda pair: pair[0])
+    own = _words(speaker.name) | _words(speaker.role)
+    before = [m for m in _NAME.finditer(question) if m.start() < position]
+    if any(m.group(0).lower() not in own for m in before):
+        return None  # "What did Vladimir Putin say about Macron?" asks about someone else
+    return speaker
 
 
 def _position(text: str, word: str) -> int:

@@ -117,6 +117,14 @@ class OnnxQueryEmbeddings(Embeddings):
         return cls(documents, session, model_dir / "tokenizer.json")
 
     def embed_query(self, text: str) -> list[float]:
+        # the same question is embedded to recognise what it asks, then to retrieve
+        return list(self._embed_cached(text))
+
+    @lru_cache(maxsize=256)  # noqa: B019 (one embedder per process, made once)
+    def _embed_cached(self, text: str) -> tuple[float, ...]:
+        return tuple(self._embed(text))
+
+    def _embed(self, text: str) -> list[float]:
         with self.tokenizers.lend() as tokenizer:
             ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
