@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from eval.asks_judge import Ask, Kind, asks_metrics, judge
 from eval.metrics import find_spans
-from eval.run import Progress, Report
+from eval.run import ArticlesOnce, Progress, Report, finished
 from eval.sets import EvalSetError
 from rag.config import Settings
 from rag.errors import RagError
@@ -239,27 +239,14 @@ def run_asks(
     if isinstance(asks, Path):
         asks = read_asks(asks)
     problems = list(asks.problems)
-    service = ArticleService(settings, resources)
-    if settings.backend != "extractive":
-        service.chat_model(settings.backend)  # BackendUnavailable now, not per ask
-    ids: dict[str, str | None] = {}
-    articles: dict[str, Article] = {}
+    loaded = ArticlesOnce(settings, resources, problems)
+    service, articles = loaded.service, loaded.articles
     predictions: list[dict[str, Any]] = []
     started = time.perf_counter()
     total = len(asks.items)
     for done, ask in enumerate(asks.items, start=1):
-        if ask.article not in ids:
-            try:
-                articles[ask.article] = article_from_text(
-                    asks.articles[ask.article],
-                    source=ask.article,
-                    max_chars=settings.max_article_chars,
-                )
-                ids[ask.article] = service.load(articles[ask.article]).id
-            except RagError as exc:
-                ids[ask.article] = None
-                problems.append(f"article {ask.article}: {exc}")
-        key = ids[ask.article]
+        key = loaded.key(ask.article, lambda name: article_from_text(
+            asks.articles[name], source=name, max_chars=settings.max_article_chars))  # fmt: skip
         if key is None:
             problems.append(f"{ask.id}: skipped, its article could not be loaded")
         else:
@@ -274,16 +261,6 @@ def run_asks(
                 predictions.append(ask_row(ask, answer, articles[ask.article], latency))
         if on_progress:
             on_progress(done, total)
-    config = {
-        "set": asks.name,
-        "harness": "asks",
-        "backend": settings.backend,
-        "reader": settings.reader,
-        "embedding_model": settings.embedding_model,
-        "top_k": settings.top_k,
-        "articles": sorted(articles),
-        "seconds": round(time.perf_counter() - started, 2),
-    }
     metrics = asks_metrics(predictions)
-    metrics["problems"] = len(problems)
-    return Report(metrics, config, predictions, problems, articles)
+    return finished(asks.name, settings, metrics, predictions, problems, articles, started,
+                    harness="asks")  # fmt: skip

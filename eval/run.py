@@ -113,6 +113,31 @@ def _load_article(key: str, eval_set: EvalSet, settings: Settings) -> Article:
     return load_source(key, settings)
 
 
+class ArticlesOnce:
+    """Each article of a run loaded (and indexed) once, by key; a failure is a problem and
+    the key is remembered as unloadable."""
+
+    def __init__(self, settings: Settings, resources: Resources | None, problems: list[str]):
+        self.service = ArticleService(settings, resources)
+        if settings.backend != "extractive":
+            self.service.chat_model(settings.backend)  # BackendUnavailable now, not per ask
+        self.articles: dict[str, Article] = {}
+        self._ids: dict[str, str | None] = {}
+        self._problems = problems
+
+    def key(self, name: str, load: Callable[[str], Article]) -> str | None:
+        """The service's id of article ``name`` (``load(name)`` makes it the first time);
+        None when it could not be loaded."""
+        if name not in self._ids:
+            try:
+                self.articles[name] = load(name)
+                self._ids[name] = self.service.load(self.articles[name]).id
+            except RagError as exc:
+                self._ids[name] = None
+                self._problems.append(f"article {name}: {exc}")
+        return self._ids[name]
+
+
 def run(
     eval_set: EvalSet | Path,
     *,
@@ -126,23 +151,13 @@ def run(
     if isinstance(eval_set, Path):
         eval_set = read_jsonl(eval_set, article)
     problems = list(eval_set.problems)
-    service = ArticleService(settings, resources)
-    if settings.backend != "extractive":
-        service.chat_model(settings.backend)  # BackendUnavailable now, not per question
-    ids: dict[str, str | None] = {}
-    articles: dict[str, Article] = {}
+    loaded = ArticlesOnce(settings, resources, problems)
+    service, articles = loaded.service, loaded.articles
     predictions: list[dict[str, Any]] = []
     started = time.perf_counter()
     total = len(eval_set.items)
     for done, item in enumerate(eval_set.items, start=1):
-        if item.article not in ids:
-            try:
-                articles[item.article] = _load_article(item.article, eval_set, settings)
-                ids[item.article] = service.load(articles[item.article]).id
-            except RagError as exc:
-                ids[item.article] = None
-                problems.append(f"article {item.article}: {exc}")
-        key = ids[item.article]
+        key = loaded.key(item.article, lambda name: _load_article(name, eval_set, settings))
         if key is None:
             problems.append(f"{item.id}: skipped, its article could not be loaded")
         else:
@@ -157,9 +172,27 @@ def run(
                 predictions.append(row)
         if on_progress:
             on_progress(done, total)
-    config = {
-        "set": eval_set.name,
+    metrics = aggregate(predictions)
+    return finished(eval_set.name, settings, metrics, predictions, problems, articles, started)
+
+
+def finished(
+    name: str,
+    settings: Settings,
+    metrics: dict[str, Any],
+    predictions: list[dict[str, Any]],
+    problems: list[str],
+    articles: dict[str, Article],
+    started: float,
+    **config: Any,
+) -> Report:
+    """The Report of a run that began at ``started`` (perf_counter), its config recording
+    the settings that shape answers."""
+    metrics["problems"] = len(problems)
+    settings_used = {
+        "set": name,
         "backend": settings.backend,
+        "reader": settings.reader,
         "embedding_model": settings.embedding_model,
         "top_k": settings.top_k,
         "fusion": settings.fusion,
@@ -169,6 +202,4 @@ def run(
         "articles": sorted(articles),
         "seconds": round(time.perf_counter() - started, 2),
     }
-    metrics = aggregate(predictions)
-    metrics["problems"] = len(problems)
-    return Report(metrics, config, predictions, problems, articles)
+    return Report(metrics, {**settings_used, **config}, predictions, problems, articles)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -29,31 +30,26 @@ def run_with_progress(
 ) -> Report:
     """Load the set (JSONL or SQuAD) and run it with a progress bar on ``progress_console``."""
     loaded = read_squad(squad, max_articles) if squad else read_jsonl(eval_set, article)  # type: ignore[arg-type]
-    with _progress(progress_console) as progress:
-        task = progress.add_task("eval", total=len(loaded.items))
-        return run(
-            loaded,
-            settings=settings,
-            on_progress=lambda done, _total: progress.update(task, completed=done),
-        )
+    return _with_bar(progress_console, len(loaded.items), lambda bar: run(
+        loaded, settings=settings, on_progress=bar))  # fmt: skip
 
 
-def _progress(console: Console) -> Progress:
+def _with_bar(
+    console: Console, total: int, go: Callable[[Callable[[int, int], None]], Report]
+) -> Report:
+    """``go(on_progress)`` with a progress bar of ``total`` steps on ``console``."""
     columns = (TextColumn("Evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    return Progress(*columns, console=console, transient=True)
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("eval", total=total)
+        return go(lambda done, _total: progress.update(task, completed=done))
 
 
 def run_asks_with_progress(settings: Settings, path: Path, *, progress_console: Console) -> Report:
     """Load an asks set (a ``.asks.jsonl`` file or a folder of them) and run it with a
     progress bar on ``progress_console``."""
     loaded = read_asks(path)
-    with _progress(progress_console) as progress:
-        task = progress.add_task("eval", total=len(loaded.items))
-        return run_asks(
-            loaded,
-            settings=settings,
-            on_progress=lambda done, _total: progress.update(task, completed=done),
-        )
+    return _with_bar(progress_console, len(loaded.items), lambda bar: run_asks(
+        loaded, settings=settings, on_progress=bar))  # fmt: skip
 
 
 def print_asks_report(console: Console, report: Report) -> None:
