@@ -40,7 +40,7 @@ def test_a_failed_export_leaves_questions_on_torch(
     blocked.write_text("not a folder")
     documents = seed_resources.embedder.documents
     model_dir = Path(embedding_model_path(PACKAGED))
-    built = OnnxQueryEmbeddings.build(documents, model_dir, blocked / "models")
+    built = OnnxQueryEmbeddings.build(lambda: documents, model_dir, blocked / "models")
     assert built is documents
     assert "questions stay on torch: the ONNX question embedder failed" in caplog.text
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -81,23 +83,38 @@ def load_packaged_embeddings(models_dir: Path) -> Embeddings:
     from rag.config import PACKAGED
     from rag.models import embedding_model_path, load_embedder
 
-    documents = load_embedder(PACKAGED)
     model_dir = Path(embedding_model_path(PACKAGED))
-    return OnnxQueryEmbeddings.build(documents, model_dir, models_dir)
+    return OnnxQueryEmbeddings.build(lambda: load_embedder(PACKAGED), model_dir, models_dir)
 
 
 class OnnxQueryEmbeddings(Embeddings):
-    """LangChain embeddings: queries through onnxruntime, documents through ``documents``."""
+    """LangChain embeddings: queries through onnxruntime, documents through the embedder
+    ``documents()`` makes, the first time a document is embedded: a question about an
+    article already in the store loads neither torch nor sentence-transformers."""
 
-    def __init__(self, documents: Embeddings, session: Any, tokenizer_file: Path) -> None:
-        self.documents = documents
+    def __init__(
+        self, documents: Callable[[], Embeddings], session: Any, tokenizer_file: Path
+    ) -> None:
+        self._make_documents = documents
+        self._documents: Embeddings | None = None
+        self._documents_lock = threading.Lock()
         self.session = session  # onnxruntime.InferenceSession: run() is thread-safe
         self.tokenizers = TokenizerPool(tokenizer_file, configure=_plain_truncated)
 
+    @property
+    def documents(self) -> Embeddings:
+        """sentence-transformers, loaded on first use (seconds: torch and transformers)."""
+        with self._documents_lock:
+            if self._documents is None:
+                self._documents = self._make_documents()
+            return self._documents
+
     @classmethod
-    def build(cls, documents: Embeddings, model_dir: Path, cache_dir: Path) -> Embeddings:
-        """The ONNX-backed embeddings, exporting the model on first use; ``documents`` alone
-        when that fails."""
+    def build(
+        cls, documents: Callable[[], Embeddings], model_dir: Path, cache_dir: Path
+    ) -> Embeddings:
+        """The ONNX-backed embeddings, exporting the model on first use; ``documents()``
+        alone when that fails."""
         try:
             import onnxruntime as ort
 
@@ -113,7 +130,7 @@ class OnnxQueryEmbeddings(Embeddings):
             )
         except Exception as exc:  # no onnx package, an unwritable cache, a broken file
             log.warning("questions stay on torch: the ONNX question embedder failed (%s)", exc)
-            return documents
+            return documents()
         return cls(documents, session, model_dir / "tokenizer.json")
 
     def embed_query(self, text: str) -> list[float]:

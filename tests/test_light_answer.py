@@ -1,0 +1,56 @@
+"""A question about an article already in the store loads neither torch nor
+sentence-transformers: the question is embedded by onnxruntime, read by the int8 reader."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ASK = """
+import json, sys
+from pathlib import Path
+from rag.config import Settings
+from rag.ingest.article import load_path
+from rag.service import ArticleService
+settings = Settings(data_dir=Path(sys.argv[1]), models_dir=Path(sys.argv[2]))
+service = ArticleService(settings)
+loaded = service.load(load_path(Path(sys.argv[3]), settings))
+answer = service.ask(loaded.id, sys.argv[4])
+print(json.dumps({"answer": answer.text, "embedded": loaded.index.embedded,
+                  "torch": "torch" in sys.modules,
+                  "sentence_transformers": "sentence_transformers" in sys.modules}))
+"""
+
+
+def ask_fresh(data: Path, models: Path, article: Path, question: str) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}  # the default reader
+    env.update(HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
+    done = subprocess.run(
+        [sys.executable, "-c", ASK, str(data), str(models), str(article), question],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_an_indexed_article_is_answered_without_torch(tmp_path: Path, seed_article) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "seed.txt"
+    article.write_text(seed_article.text, encoding="utf-8")
+    data, models = tmp_path / "data", tmp_path / "models"
+    first = ask_fresh(data, models, article, "Who ruled out sending troops?")
+    assert first["embedded"] == len(seed_article.sentences)  # new: embedded with torch
+    assert first["torch"] is True
+    again = ask_fresh(data, models, article, "Who ruled out sending troops?")
+    assert again["embedded"] == 0
+    assert (again["torch"], again["sentence_transformers"]) == (False, False)
+    assert again["answer"] == first["answer"]
+    overview = ask_fresh(data, models, article, "What is this article about?")
+    assert overview["torch"] is False and str(overview["answer"]).startswith("- The Kremlin")
