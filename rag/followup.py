@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from rag.generate.templates import render_prompt
+from rag.types import Answer
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -101,3 +102,11 @@ def rewrite_with_model(
     if not rewritten or len(rewritten) > 3 * len(question) + 80:
         return question
     return rewritten
+
+
+def noted(answer: Answer, asked: str, resolved: str) -> Answer:
+    """``answer`` with "Understood as: …" in its note when the question was rewritten."""
+    if resolved != asked:
+        understood = f"Understood as: {resolved}"
+        answer.note = f"{understood} {answer.note}".strip()
+    return answer

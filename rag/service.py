@@ -92,10 +92,24 @@ class ArticleService:
         self.asks = AskAnswerer(self.resources)
 
     def warm_up(self) -> None:
-        """Load the models now, not on the first user's question."""
+        """Load what answering needs (the question embedder, the reader, the intent
+        classifier, Chroma) now, not on the first user's question."""
         with self._indexing:
-            _ = self.resources.embedder, self.resources.nlp, self.resources.client
+            _ = self.resources.embedder, self.resources.client, self.resources.intents
             _ = self.resources.reader, self.resources.store
+
+    def warm_up_rest(self) -> threading.Thread:
+        """Load spaCy and the document embedder (torch) in a started thread: only a new
+        article, small talk, people and lists need them, and the page need not wait."""
+
+        def load_the_rest() -> None:
+            with self._indexing:  # a new article's embedding waits for its embedder
+                _ = self.resources.nlp
+                _ = getattr(self.resources.embedder, "documents", None)
+
+        thread = threading.Thread(target=load_the_rest, name="warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def available_backends(self) -> list[str]:
         """The answerers installed and configured here; extractive needs nothing and is first."""
@@ -223,7 +237,7 @@ class ArticleService:
         the backend, then shaped for its kind. ``history`` (earlier {"role", "content"} turns)
         resolves follow-up questions.
         """
-        from rag.followup import resolve_followup, rewrite_with_model
+        from rag.followup import noted, resolve_followup, rewrite_with_model
 
         started = time.perf_counter()
         loaded = self.get(key)
@@ -244,7 +258,7 @@ class ArticleService:
             read = self._ask_extractive(loaded, resolved, query)
             answer = self.asks.refine(ask, read, loaded, resolved)
             answer.timings["total"] = (time.perf_counter() - started) * 1000
-            yield _noted(answer, asked, resolved)
+            yield noted(answer, asked, resolved)
             return
         from rag.generate.answerer import LlmAnswerer
 
@@ -262,7 +276,7 @@ class ArticleService:
         )
         for part in answerer.stream(resolved):  # ends with the checked Answer
             if isinstance(part, Answer):
-                part = _noted(self.asks.refine(ask, part, loaded, resolved), asked, resolved)
+                part = noted(self.asks.refine(ask, part, loaded, resolved), asked, resolved)
             yield part
 
     def _ask_extractive(
@@ -284,10 +298,3 @@ class ArticleService:
     ) -> Answer:
         """Answer ``question`` about the loaded article ``key`` with ``backend``."""
         return final_answer(self.stream(key, question, history, backend))
-
-
-def _noted(answer: Answer, asked: str, resolved: str) -> Answer:
-    if resolved != asked:
-        understood = f"Understood as: {resolved}"
-        answer.note = f"{understood} {answer.note}".strip()
-    return answer

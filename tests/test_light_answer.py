@@ -54,3 +54,30 @@ def test_an_indexed_article_is_answered_without_torch(tmp_path: Path, seed_artic
     assert again["answer"] == first["answer"]
     overview = ask_fresh(data, models, article, "What is this article about?")
     assert overview["torch"] is False and str(overview["answer"]).startswith("- The Kremlin")
+
+
+def test_the_heavy_models_load_in_the_background(seed_resources, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from rag.config import Settings
+    from rag.service import ArticleService
+
+    from .conftest import resources_like
+
+    settings = Settings(data_dir=tmp_path, reader="neural")  # the default (the rules parse)
+    resources = resources_like(seed_resources, settings)
+    del resources.__dict__["nlp"]  # as a fresh process has it: not loaded yet
+    service = ArticleService(settings, resources)
+    service.warm_up()
+    assert "nlp" not in resources.__dict__
+    thread = service.warm_up_rest()
+    thread.join(timeout=120)
+    assert not thread.is_alive() and "nlp" in resources.__dict__
+
+
+def test_a_shipped_article_suggests_questions_without_spacy(seed_article) -> None:  # type: ignore[no-untyped-def]
+    from rag.app.suggest import suggest_questions
+
+    def no_spacy() -> None:
+        raise AssertionError("spaCy was loaded for a shipped article")
+
+    chips = suggest_questions(seed_article, no_spacy)  # type: ignore[arg-type]
+    assert chips[:2] == ["What is this article about?", "Who ruled out sending troops?"]

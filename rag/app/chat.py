@@ -75,7 +75,7 @@ class ChatApp:
         article and chat, export."""
         turns = turns or []
         article = loaded.article
-        examples = suggest_questions(article, self.service.resources.nlp)
+        examples = suggest_questions(article, lambda: self.service.resources.nlp)
         chips = gr.Dataset(samples=[[q] for q in examples], visible=bool(examples))
         status = status_line(article, loaded.seconds)
         messages = turn_messages(turns)

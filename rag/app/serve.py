@@ -23,7 +23,13 @@ def start_article_source(settings: Settings) -> str:
 
 
 def build(settings: Settings):  # type: ignore[no-untyped-def]
-    """The Gradio Blocks for ``settings``, with the start article indexed and models warm."""
+    """The Gradio Blocks for ``settings``, with the start article indexed and the models an
+    answer needs warm."""
+    return build_with_service(settings)[0]
+
+
+def build_with_service(settings: Settings):  # type: ignore[no-untyped-def]
+    """(the Gradio Blocks, the ArticleService it answers with)."""
     from rag.app.chat import ChatApp
     from rag.app.layout import build_demo
     from rag.ingest.article import load_source
@@ -32,14 +38,14 @@ def build(settings: Settings):  # type: ignore[no-untyped-def]
     service = ArticleService(settings)
     service.warm_up()
     start = service.load(load_source(start_article_source(settings), settings))
-    return build_demo(ChatApp(service), start)
+    return build_demo(ChatApp(service), start), service
 
 
 def main() -> None:
     configure_logging(verbose=False)
     try:
         settings = load_settings()
-        demo = build(settings)
+        demo, service = build_with_service(settings)
     except (RagError, ValueError) as exc:
         sys.exit(f"error: {exc}")
     from rag.app.layout import launch_options
@@ -49,8 +55,11 @@ def main() -> None:
         server_port=settings.port,
         max_file_size="50mb",  # our own limit (RAG_MAX_UPLOAD_BYTES) answers with a clear message
         show_error=True,
+        prevent_thread_lock=True,
         **launch_options(),
     )
+    service.warm_up_rest()  # spaCy and torch load once the page is served
+    demo.block_thread()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -65,8 +66,12 @@ def entity_questions(article: Article, nlp: Language, limit: int = MAX_SUGGESTIO
     return questions[:limit]
 
 
-def suggest_questions(article: Article, nlp: Language, limit: int = MAX_SUGGESTIONS) -> list[str]:
-    """Up to ``limit`` example questions for ``article``, the overview first."""
+def suggest_questions(
+    article: Article, load_nlp: Callable[[], Language], limit: int = MAX_SUGGESTIONS
+) -> list[str]:
+    """Up to ``limit`` example questions for ``article``, the overview first; spaCy
+    (``load_nlp()``) is loaded only for an article we did not ship."""
     shipped = shipped_questions().get(article.sha256)
-    rest = list(shipped[: limit - 1]) if shipped else entity_questions(article, nlp, limit - 1)
-    return [OVERVIEW_QUESTION, *rest]
+    if shipped:
+        return [OVERVIEW_QUESTION, *shipped[: limit - 1]]
+    return [OVERVIEW_QUESTION, *entity_questions(article, load_nlp(), limit - 1)]
