@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.asks.kinds import Ask, recognise
-from rag.asks.memo import article_words, named_in, sentence_vectors
+from rag.asks.memo import article_words, named_among, named_in, sentence_vectors
 from rag.asks.overview import choose_overview
 from rag.asks.people import ORG_LABELS, Person, find_person
 from rag.asks.refine import described, refine
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from rag.service import LoadedArticle
 
 MAX_PEOPLE = 12
+MAX_NAMING = 50  # sentences naming "X" of "who is X" read for X's role
+SUGGEST_FROM = 20  # sentences whose names small talk suggests asking about
 _QUOTED = re.compile(r"\b(quot\w*|qout\w*|said|say\w*|speak\w*|spoke|talk\w*|interview\w*)\b", re.I)
 _GROUPS = re.compile(
     r"\b(groups?|organi[sz]ations?|compan(?:y|ies)|institutions?|parties|party|churches|"
@@ -119,7 +121,12 @@ class AskAnswerer:
         return Answer(text, False, citations, short=short, guess=short, confidence=1.0)
 
     def who_is(self, name: str, index: ArticleIndex) -> Answer | None:
-        person = find_person(self.named(index), name)
+        """X's role, from the sentences that name X (only those are parsed)."""
+        words = [w for w in re.findall(r"\w{3,}", name.lower())]
+        naming = [
+            s.idx for s in index.article.sentences if any(w in s.text.lower() for w in words)
+        ][:MAX_NAMING]
+        person = find_person(named_among(index, self.resources, naming, ("PERSON",)), name)
         if person is None or not person.role:
             return None  # the reader tries: a description may not sit beside the name
         sentence = index.article.sentence(person.role_sentence)
@@ -134,9 +141,12 @@ class AskAnswerer:
         )
 
     def suggestions(self, index: ArticleIndex) -> list[str]:
-        """Two questions worth asking about this article: an overview, then its most-named
-        person (or organisation)."""
-        named = self.named(index) or self.named(index, ORG_LABELS)
+        """Two questions worth asking about this article: an overview, then the person (or
+        organisation) its first SUGGEST_FROM sentences name most."""
+        lead = range(1, min(SUGGEST_FROM, len(index.article.sentences)) + 1)
+        named = named_among(index, self.resources, lead, ("PERSON",)) or named_among(
+            index, self.resources, lead, ORG_LABELS
+        )
         if not named:
             return [OVERVIEW_QUESTION, "Who is quoted in the article?"]
         top = max(named, key=lambda p: (len(p.mentions), -p.sentence))

@@ -8,11 +8,12 @@ the stored sentence vectors, the people and organisations it names, its words.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.asks.people import Person, people_in
+from rag.asks.people import Person, entities_in, people_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -44,6 +45,16 @@ def named_in(
             index.cache[key] = people_in(index.article, resources.nlp, labels)
     named: list[Person] = index.cache[key]
     return named
+
+
+def named_among(
+    index: ArticleIndex, resources: Resources, numbers: Sequence[int], labels: tuple[str, ...]
+) -> list[Person]:
+    """The people (or organisations) named in sentences ``numbers`` only: what a question
+    about a few retrieved sentences needs, without parsing a long article whole."""
+    wanted = sorted(set(numbers))
+    docs = [parsed(index, resources, n) for n in wanted]
+    return entities_in([index.article.sentence(n) for n in wanted], docs, labels)
 
 
 def article_words(index: ArticleIndex) -> tuple[frozenset[str], frozenset[str]]:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rag.types import Article
+from rag.types import Article, Sentence
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -106,13 +106,13 @@ def is_quoted(ent: Span) -> bool:
 
 
 def entities_in(
-    article: Article, docs: Sequence[Doc], labels: tuple[str, ...] = ("PERSON",)
+    sentences: Sequence[Sentence], docs: Sequence[Doc], labels: tuple[str, ...] = ("PERSON",)
 ) -> list[Person]:
     """Each person (or organisation, with ``labels=ORG_LABELS``) the article names, in the
     order first named, mentions by surname or first name merged into the full name."""
     found: list[Person] = []
     by_word: dict[str, Person] = {}
-    for sentence, doc in zip(article.sentences, docs, strict=True):
+    for sentence, doc in zip(sentences, docs, strict=True):
         for ent in doc.ents:
             if ent.label_ not in labels:
                 continue
@@ -159,7 +159,7 @@ def people_in(
 ) -> list[Person]:
     """entities_in over the article parsed by ``nlp`` (the caller holds spaCy's lock)."""
     docs = list(nlp.pipe([s.text for s in article.sentences]))
-    return entities_in(article, docs, labels)
+    return entities_in(article.sentences, docs, labels)
 
 
 def find_person(people: Sequence[Person], name: str) -> Person | None:

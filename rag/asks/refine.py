@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rag.asks.kinds import Ask
 from rag.asks.lists import list_span
-from rag.asks.memo import named_in, parsed
+from rag.asks.memo import named_among, parsed
 from rag.asks.people import ORG_LABELS, Person
 from rag.asks.polarity import polarity
 from rag.asks.statements import asks_for_statement, speaker_in, statement_sentences
@@ -49,9 +49,11 @@ def statement(
 ) -> Answer | None:
     """What the speaker the question names said, in the sentence that best fits it."""
     article = index.article
-    speaker = speaker_in(
-        question, article, named_in(index, resources), named_in(index, resources, ORG_LABELS)
-    )
+    # the speaker is among the sentences retrieved for the question (a long article is not
+    # parsed whole for it)
+    near = answer.retrieved or [c.sentence for c in answer.closest]
+    people = named_among(index, resources, near, ("PERSON",))
+    speaker = speaker_in(question, article, people, named_among(index, resources, near, ORG_LABELS))
     if speaker is None:
         return None
     ranking = answer.retrieved or [c.sentence for c in answer.closest]
