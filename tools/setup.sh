@@ -33,7 +33,7 @@ models_ready() {  # the packaged weights load offline (embedder, spaCy, the neur
 from rag.pipeline import Resources
 from rag.config import Settings
 r = Resources(Settings())
-r.embedder, r.nlp, r.reader"
+r.embedder, r.nlp, r.reader, r.intents, getattr(r.embedder, 'documents', None)"
 }
 
 local_model() {  # xllamacpp and langchain-openai (the local extra), then the SmolLM2 weights:
