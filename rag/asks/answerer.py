@@ -2,8 +2,11 @@
 
     asks = AskAnswerer(resources)
     ask = asks.recognise("tl;dr pls", history)            # Ask(kind="overview", …)
-    answer = asks.compose(ask, loaded, history)           # overview, people, small talk, …
-    answer = answer or asks.refine(ask, asks.read(ask, loaded, question, history), loaded)
+    answer = asks.compose(ask, loaded)                    # overview, people, small talk, …
+    if answer is None:                                    # a question: the reader reads it
+        question = asks.tidy(question, loaded.index)      # (rag/service.py does this)
+        read = ask(loaded.chain, question, asks.followup_query(ask, question, history))
+        answer = asks.refine(ask, read, loaded, question)
 
 Composed kinds need no reader and no LLM: an overview cites 3-5 of the article's sentences,
 "who is involved" lists the people it names with their roles, small talk replies and offers
@@ -45,8 +48,6 @@ _GROUPS = re.compile(
     r"unions?|agenc(?:y|ies)|charit(?:y|ies)|newspapers?|media|outlets?|firms?|universit\w+)\b",
     re.I,
 )
-_MARKER = re.compile(r"\[(\d+)\]")
-_WORDS = re.compile(r"[A-Za-z]+")
 FOLLOWUP_TURNS = 2  # earlier questions whose words help find what a follow-up points to
 
 
