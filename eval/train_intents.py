@@ -7,7 +7,7 @@ people ask for a summary, for who is in a story, small talk, and questions that 
 words), plus SAMPLE_SQUAD questions of ../shared/data/squad1-train-432-articles.json as more
 questions. Never asks-dev: that stays validation. Features: the packaged MiniLM's question
 embedding (the ONNX embedder retrieval uses), normalised. Model: multinomial logistic
-regression (scikit-learn), its accuracy measured by 5-fold cross-validation first.
+regression (scikit-learn), its regularisation chosen by 5-fold cross-validation accuracy.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ PHRASINGS = HERE / "phrasings"
 SQUAD = HERE.parent.parent / "shared" / "data" / "squad1-train-432-articles.json"
 SAMPLE_SQUAD = 800
 SEED = 0
-C = 4.0  # inverse regularisation; the classes are well apart in embedding space
+CS = (1.0, 4.0, 16.0, 64.0)  # inverse regularisation tried; the best 5-fold CV accuracy wins
 
 
 def read_phrasings() -> tuple[list[str], list[str]]:
@@ -60,10 +60,15 @@ def main() -> int:
     x = np.array([embedder.embed_query(t) for t in texts], dtype=np.float64)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     y = np.array(labels)
-    model = LogisticRegression(C=C, max_iter=2000)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
-    predicted = cross_val_predict(model, x, y, cv=folds)
-    accuracy = float((predicted == y).mean())
+    tried = {}
+    for c in CS:
+        guesses = cross_val_predict(LogisticRegression(C=c, max_iter=4000), x, y, cv=folds)
+        tried[c] = (float((guesses == y).mean()), guesses)
+        print(f"C={c}: 5-fold CV accuracy {tried[c][0]:.4f}")
+    best = max(CS, key=lambda c: tried[c][0])
+    accuracy, predicted = tried[best]
+    model = LogisticRegression(C=best, max_iter=4000)
     per_class = {c: round(float((predicted[y == c] == c).mean()), 4) for c in sorted(set(labels))}
     print(f"5-fold CV accuracy {accuracy:.4f}; recall by class {per_class}")
     for text, gold, guess in zip(texts, y, predicted, strict=True):
@@ -78,7 +83,7 @@ def main() -> int:
         "data_sha256": digest.hexdigest(),
         "cv_accuracy": round(accuracy, 4),
         "cv_recall": per_class,
-        "C": C,
+        "C": best,
         "seed": SEED,
     }
     out = {

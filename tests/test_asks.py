@@ -189,3 +189,25 @@ def test_docstring_examples_of_the_asks_modules() -> None:
     for module in modules:
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+@pytest.mark.parametrize(
+    "message,is_summary",
+    [
+        ("tldr?", True),
+        ("tl;dr", True),
+        ("TL;DR pls", True),
+        ("recap?", True),
+        ("summary pls", True),
+        ("Summary judgment was issued by which court", False),  # a question about a summary
+        ("who summarised the report for the committee?", False),
+    ],
+)
+def test_summary_shorthand_is_an_overview_whatever_the_classifier_says(
+    message: str, is_summary: bool
+) -> None:
+    from rag.asks.kinds import asks_for_summary
+
+    assert asks_for_summary(message) is is_summary
+    expected = "overview" if is_summary else "fact"
+    assert recognise(message, intent="question").kind == expected

@@ -40,6 +40,11 @@ _NOT_PLURAL = frozenset(
     "takes says goes comes causes seems looks stands remains explains shows needs wants "
     "gets lets keeps plays works lives".split()
 )
+_TLDR = re.compile(r"\btl\s*;?\s*dr\b")
+_SUMMARY_WORDS = frozenset(
+    "summary summarise summarize summarize summarized summarised recap gist synopsis overview "
+    "sum".split()
+)
 # "who is involved / quoted / named": being in the article, not doing something in it.
 _BEING = frozenset(
     "is are was were s quoted mentioned named involved featured cited interviewed else "
@@ -142,6 +147,20 @@ def who_is_name(question: str) -> str:
     return name if 0 < len(name.split()) <= 4 else ""
 
 
+def asks_for_summary(question: str) -> bool:
+    """Shorthand that asks for a summary whatever the classifier makes of it: "tl;dr",
+    "tldr?", or a message of at most four words naming a summary ("summary pls", "recap").
+
+    >>> asks_for_summary("tldr?"), asks_for_summary("Summary judgment was issued by which court")
+    (True, False)
+    """
+    lowered = question.lower()
+    if _TLDR.search(lowered):
+        return True
+    words = core_words(question)
+    return len(words) <= 4 and any(w in _SUMMARY_WORDS for w in words)
+
+
 def acts(question: str) -> bool:
     """A "who …?" whose verb is an action ("who wrote …", "who scored …"), not being named
     ("who's quoted", "who are the people", "who is involved").
@@ -174,8 +193,8 @@ def recognise(question: str, *, intent: str, has_history: bool = False) -> Ask:
     language = question_language(question)
     if language != ENGLISH:
         return Ask("other_language", question, language)
-    if intent in {"overview", "chitchat"}:
-        return Ask(intent, question)
+    if intent in {"overview", "chitchat"} or asks_for_summary(question):
+        return Ask("chitchat" if intent == "chitchat" else "overview", question)
     if intent == "people" and acts(question):
         intent = "question"  # "who wrote this article?" asks for one doer, not the cast
     name = who_is_name(question)
