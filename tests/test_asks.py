@@ -211,3 +211,19 @@ def test_summary_shorthand_is_an_overview_whatever_the_classifier_says(
     assert asks_for_summary(message) is is_summary
     expected = "overview" if is_summary else "fact"
     assert recognise(message, intent="question").kind == expected
+
+
+@pytest.mark.parametrize(
+    "question,language",
+    [
+        ("你好", "Chinese or Japanese"),
+        ("誰がパリで話しましたか", "Japanese"),
+        ("Привет, кто такой Песков?", "Russian or another Cyrillic language"),
+        ("Ελλάδα και NATO;", "Greek"),
+        ("Who is Peskov? 👋", "English"),
+    ],
+)
+def test_another_script_is_another_language(question: str, language: str) -> None:
+    assert question_language(question) == language
+    kind = "other_language" if language != "English" else "people"
+    assert recognise(question, intent="question").kind == kind

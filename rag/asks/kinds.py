@@ -140,7 +140,7 @@ def question_kind(question: str) -> str:
 def who_is_name(question: str) -> str:
     """X of "who is X?" when X looks like a name, not a description ("the mayor of …")."""
     stripped = re.sub(r"^\W*(?:so|and|ok|okay)\W+", "", question.strip(), flags=re.I)
-    match = _WHO_IS.match(stripped.rstrip(" ?!."))
+    match = _WHO_IS.match(re.sub(r"[\W_]+$", "", stripped))  # "?", "!", "👋"
     if not match:
         return ""
     name = match.group("name").strip(" '’")

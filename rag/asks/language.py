@@ -14,6 +14,7 @@ name ("Peskov's café") never makes it so.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ENGLISH = "English"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -56,9 +57,39 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 _OPENERS = {"¿": "Spanish", "¡": "Spanish"}
 
 
+# Scripts other than Latin, by the first word of their letters' Unicode names.
+SCRIPTS = {
+    "CJK": "Chinese or Japanese", "HIRAGANA": "Japanese", "KATAKANA": "Japanese",
+    "HANGUL": "Korean", "CYRILLIC": "Russian or another Cyrillic language", "GREEK": "Greek",
+    "ARABIC": "Arabic", "HEBREW": "Hebrew", "DEVANAGARI": "Hindi", "THAI": "Thai",
+    "BENGALI": "Bengali", "TAMIL": "Tamil", "GEORGIAN": "Georgian", "ARMENIAN": "Armenian",
+}  # fmt: skip
+
+
+def script_language(question: str) -> str:
+    """The language a question's script names when most of its letters are not Latin
+    ("" when they are).
+
+    >>> script_language("Привет, кто такой Песков?"), script_language("Who is Peskov?")
+    ('Russian or another Cyrillic language', '')
+    """
+    scripts: dict[str, int] = {}
+    letters = [ch for ch in question if ch.isalpha()]
+    for ch in letters:
+        script = unicodedata.name(ch, "").split(" ")[0]
+        scripts[script] = scripts.get(script, 0) + 1
+    if not letters:
+        return ""
+    top = max(scripts, key=scripts.__getitem__)
+    latin = scripts.get("LATIN", 0)
+    return SCRIPTS.get(top, "") if latin < len(letters) / 2 else ""
+
+
 def question_language(question: str) -> str:
     """The language whose function words the question uses most (English on a tie, or when
-    no other language's appear at least twice)."""
+    no other language's appear at least twice), or that its script names ("你好")."""
+    if by_script := script_language(question):
+        return by_script
     words = [w.lower().replace("’", "'") for w in _WORD.findall(question)]
     counts = {lang: sum(w in vocab for w in words) for lang, vocab in FUNCTION_WORDS.items()}
     for mark, lang in _OPENERS.items():
