@@ -227,3 +227,15 @@ def test_another_script_is_another_language(question: str, language: str) -> Non
     assert question_language(question) == language
     kind = "other_language" if language != "English" else "people"
     assert recognise(question, intent="question").kind == kind
+
+
+def test_every_kind_the_answer_reports_is_a_declared_kind() -> None:
+    from rag.transcript import KIND_LABELS
+    from rag.types import ASK_KINDS
+
+    messages = ["hi", "tl;dr", "who is peskov", "is it open?", "why?", "how did he react",
+                "which countries", "when was it", "¿Quién?"]  # fmt: skip
+    intents = ["question", "overview", "people", "chitchat"]
+    made = {recognise(m, intent=i).kind for m in messages for i in intents}
+    assert made == set(ASK_KINDS)
+    assert set(KIND_LABELS) <= set(ASK_KINDS)

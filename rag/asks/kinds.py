@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from rag.asks.language import ENGLISH, question_language
+from rag.followup import GROUP_PRONOUNS, PERSON_PRONOUNS
 
 # Words a reader puts before the question proper: "so", "and", "ok", "pls", "hey".
 _FILLERS = frozenset(
@@ -57,9 +58,9 @@ _WHO_IS = re.compile(
     r"(?P<name>[\w.\-'’ ]+?)\??$",
     re.I,
 )
+# the pronouns rag/followup.py resolves, and words that point back at the chat otherwise
 _REFERS_BACK = frozenset(
-    "he she him her his hers they them their theirs it its that this those these there "
-    "one else".split()
+    {*PERSON_PRONOUNS, *GROUP_PRONOUNS, *"theirs that this those these there one else".split()}
 )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.asks.people import Person, entities_in, people_in
+from rag.asks.people import Person, entities_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -41,8 +41,8 @@ def named_in(
     """The people (or organisations) the article names, parsed once per article."""
     key = f"named:{','.join(labels)}"
     if key not in index.cache:
-        with resources.nlp_lock:
-            index.cache[key] = people_in(index.article, resources.nlp, labels)
+        numbers = [s.idx for s in index.article.sentences]
+        index.cache[key] = named_among(index, resources, numbers, labels)
     named: list[Person] = index.cache[key]
     return named
 
@@ -53,7 +53,7 @@ def named_among(
     """The people (or organisations) named in sentences ``numbers`` only: what a question
     about a few retrieved sentences needs, without parsing a long article whole."""
     wanted = sorted(set(numbers))
-    docs = [parsed(index, resources, n) for n in wanted]
+    docs = parsed_all(index, resources, wanted)
     return entities_in([index.article.sentence(n) for n in wanted], docs, labels)
 
 
@@ -73,8 +73,16 @@ def article_words(index: ArticleIndex) -> tuple[frozenset[str], frozenset[str]]:
 
 def parsed(index: ArticleIndex, resources: Resources, number: int) -> Doc:
     """Sentence ``number`` parsed by spaCy, once per article."""
+    return parsed_all(index, resources, [number])[0]
+
+
+def parsed_all(index: ArticleIndex, resources: Resources, numbers: Sequence[int]) -> list[Doc]:
+    """Sentences ``numbers`` parsed by spaCy, each once per article whichever asks for it
+    (the ones not parsed yet in one ``nlp.pipe`` batch, under the shared lock)."""
     docs: dict[int, Doc] = index.cache.setdefault("parsed", {})
-    if number not in docs:
+    missing = [n for n in numbers if n not in docs]
+    if missing:
         with resources.nlp_lock:
-            docs[number] = resources.nlp(index.article.sentence(number).text)
-    return docs[number]
+            texts = [index.article.sentence(n).text for n in missing]
+            docs.update(zip(missing, resources.nlp.pipe(texts), strict=True))
+    return [docs[n] for n in numbers]

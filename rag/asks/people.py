@@ -1,6 +1,6 @@
 """The people an article names, each with the role it gives them, read with spaCy.
 
-    people = people_in(article, nlp)
+    people = entities_in(article.sentences, docs)   # docs: the sentences parsed by spaCy
     people[0]  # Person(name="Dmitry Peskov", role="Kremlin spokesman", sentence=4, …)
 
 A person is a PERSON entity; later mentions by surname or first name ("Peskov") are the same
@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rag.types import Article, Sentence
+from rag.types import Sentence
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
 SPEECH_VERBS = frozenset(
@@ -152,14 +151,6 @@ def _looks_like_full_name(name: str) -> bool:
     """Two or more words, each capitalised: news names a person in full at least once."""
     words = name.split()
     return len(words) >= 2 and all(w[0].isupper() for w in words if w[0].isalpha())
-
-
-def people_in(
-    article: Article, nlp: Language, labels: tuple[str, ...] = ("PERSON",)
-) -> list[Person]:
-    """entities_in over the article parsed by ``nlp`` (the caller holds spaCy's lock)."""
-    docs = list(nlp.pipe([s.text for s in article.sentences]))
-    return entities_in(article.sentences, docs, labels)
 
 
 def find_person(people: Sequence[Person], name: str) -> Person | None:
