@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from eval.asks_judge import Ask, Kind, asks_metrics, judge
 from eval.metrics import find_spans
-from eval.run import ArticlesOnce, Progress, Report, finished
+from eval.run import Progress, Report, Running
 from eval.sets import EvalSetError
 from rag.config import Settings
 from rag.errors import RagError
@@ -238,29 +238,20 @@ def run_asks(
     total time (its wall time when the answerer recorded none), history turns not counted."""
     if isinstance(asks, Path):
         asks = read_asks(asks)
-    problems = list(asks.problems)
-    loaded = ArticlesOnce(settings, resources, problems)
-    service, articles = loaded.service, loaded.articles
-    predictions: list[dict[str, Any]] = []
-    started = time.perf_counter()
-    total = len(asks.items)
-    for done, ask in enumerate(asks.items, start=1):
-        key = loaded.key(ask.article, lambda name: article_from_text(
-            asks.articles[name], source=name, max_chars=settings.max_article_chars))  # fmt: skip
-        if key is None:
-            problems.append(f"{ask.id}: skipped, its article could not be loaded")
+    running = Running(settings, resources, asks.problems)
+    texts, limit = asks.articles, settings.max_article_chars
+
+    def load(name: str) -> Article:
+        return article_from_text(texts[name], source=name, max_chars=limit)
+
+    for ask, key, article in running.each(asks.items, load, on_progress):
+        for text in missing_strings(ask, article):
+            running.problems.append(f"{ask.id}: not in the article: {text[:60]!r}")
+        try:
+            answer = ask_in_conversation(running.service, key, ask, settings.backend)
+        except RagError as exc:
+            running.problems.append(f"{ask.id}: {exc}")
         else:
-            for text in missing_strings(ask, articles[ask.article]):
-                problems.append(f"{ask.id}: not in the article: {text[:60]!r}")
-            try:
-                answer = ask_in_conversation(service, key, ask, settings.backend)
-            except RagError as exc:
-                problems.append(f"{ask.id}: {exc}")
-            else:
-                latency = answer.timings["total"]
-                predictions.append(ask_row(ask, answer, articles[ask.article], latency))
-        if on_progress:
-            on_progress(done, total)
-    metrics = asks_metrics(predictions)
-    return finished(asks.name, settings, metrics, predictions, problems, articles, started,
-                    harness="asks")  # fmt: skip
+            latency = answer.timings["total"]
+            running.predictions.append(ask_row(ask, answer, article, latency))
+    return running.report(asks.name, asks_metrics(running.predictions), harness="asks")

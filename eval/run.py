@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from eval.metrics import (
     evidence_covered,
@@ -39,6 +39,19 @@ from rag.types import Answer, Article
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (questions done, total)
+
+
+class Keyed(Protocol):
+    """An item of a set: its id, and the key of its article."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def article(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=Keyed)
 
 
 @dataclass
@@ -113,17 +126,22 @@ def _load_article(key: str, eval_set: EvalSet, settings: Settings) -> Article:
     return load_source(key, settings)
 
 
-class ArticlesOnce:
-    """Each article of a run loaded (and indexed) once, by key; a failure is a problem and
-    the key is remembered as unloadable."""
+class Running:
+    """One run in progress: the service, each article loaded (and indexed) once by key, the
+    rows scored so far and the problems met, from ``problems`` (the set's own) on."""
 
-    def __init__(self, settings: Settings, resources: Resources | None, problems: list[str]):
+    def __init__(
+        self, settings: Settings, resources: Resources | None, problems: Iterable[str]
+    ) -> None:
+        self.settings = settings
         self.service = ArticleService(settings, resources)
         if settings.backend != "extractive":
             self.service.chat_model(settings.backend)  # BackendUnavailable now, not per ask
         self.articles: dict[str, Article] = {}
+        self.problems = list(problems)
+        self.predictions: list[dict[str, Any]] = []
+        self.started = time.perf_counter()
         self._ids: dict[str, str | None] = {}
-        self._problems = problems
 
     def key(self, name: str, load: Callable[[str], Article]) -> str | None:
         """The service's id of article ``name`` (``load(name)`` makes it the first time);
@@ -134,8 +152,45 @@ class ArticlesOnce:
                 self._ids[name] = self.service.load(self.articles[name]).id
             except RagError as exc:
                 self._ids[name] = None
-                self._problems.append(f"article {name}: {exc}")
+                self.problems.append(f"article {name}: {exc}")
         return self._ids[name]
+
+    def each(
+        self,
+        items: Sequence[Item],
+        load: Callable[[str], Article],
+        on_progress: Progress | None,
+    ) -> Iterator[tuple[Item, str, Article]]:
+        """(item, article id, article) for each item whose article loads (the others are
+        problems), reporting progress after each."""
+        for done, item in enumerate(items, start=1):
+            key = self.key(item.article, load)
+            if key is None:
+                self.problems.append(f"{item.id}: skipped, its article could not be loaded")
+            else:
+                yield item, key, self.articles[item.article]
+            if on_progress:
+                on_progress(done, len(items))
+
+    def report(self, name: str, metrics: dict[str, Any], **config: Any) -> Report:
+        """The Report, its config recording the settings that shape answers."""
+        metrics["problems"] = len(self.problems)
+        settings = self.settings
+        settings_used = {
+            "set": name,
+            "backend": settings.backend,
+            "reader": settings.reader,
+            "embedding_model": settings.embedding_model,
+            "top_k": settings.top_k,
+            "fusion": settings.fusion,
+            "dense_weight": settings.dense_weight,
+            "context_sentences": settings.context_sentences,
+            "abstain_threshold": settings.abstain_threshold,
+            "articles": sorted(self.articles),
+            "seconds": round(time.perf_counter() - self.started, 2),
+        }
+        config = {**settings_used, **config}
+        return Report(metrics, config, self.predictions, self.problems, self.articles)
 
 
 def run(
@@ -150,56 +205,19 @@ def run(
     ``resources`` when given: models already loaded, or a reader set up by the caller)."""
     if isinstance(eval_set, Path):
         eval_set = read_jsonl(eval_set, article)
-    problems = list(eval_set.problems)
-    loaded = ArticlesOnce(settings, resources, problems)
-    service, articles = loaded.service, loaded.articles
-    predictions: list[dict[str, Any]] = []
-    started = time.perf_counter()
-    total = len(eval_set.items)
-    for done, item in enumerate(eval_set.items, start=1):
-        key = loaded.key(item.article, lambda name: _load_article(name, eval_set, settings))
-        if key is None:
-            problems.append(f"{item.id}: skipped, its article could not be loaded")
+    running = Running(settings, resources, eval_set.problems)
+
+    def load(name: str) -> Article:
+        return _load_article(name, eval_set, settings)
+
+    for item, key, loaded in running.each(eval_set.items, load, on_progress):
+        try:
+            answer = running.service.ask(key, item.question, backend=settings.backend)
+            row = score_prediction(item, answer, loaded)
+        except RagError as exc:
+            running.problems.append(f"{item.id}: {exc}")
         else:
-            try:
-                answer = service.ask(key, item.question, backend=settings.backend)
-                row = score_prediction(item, answer, articles[item.article])
-            except RagError as exc:
-                problems.append(f"{item.id}: {exc}")
-            else:
-                if not row["evidence_found"]:
-                    problems.append(f"{item.id}: no evidence string occurs in the article")
-                predictions.append(row)
-        if on_progress:
-            on_progress(done, total)
-    metrics = aggregate(predictions)
-    return finished(eval_set.name, settings, metrics, predictions, problems, articles, started)
-
-
-def finished(
-    name: str,
-    settings: Settings,
-    metrics: dict[str, Any],
-    predictions: list[dict[str, Any]],
-    problems: list[str],
-    articles: dict[str, Article],
-    started: float,
-    **config: Any,
-) -> Report:
-    """The Report of a run that began at ``started`` (perf_counter), its config recording
-    the settings that shape answers."""
-    metrics["problems"] = len(problems)
-    settings_used = {
-        "set": name,
-        "backend": settings.backend,
-        "reader": settings.reader,
-        "embedding_model": settings.embedding_model,
-        "top_k": settings.top_k,
-        "fusion": settings.fusion,
-        "dense_weight": settings.dense_weight,
-        "context_sentences": settings.context_sentences,
-        "abstain_threshold": settings.abstain_threshold,
-        "articles": sorted(articles),
-        "seconds": round(time.perf_counter() - started, 2),
-    }
-    return Report(metrics, {**settings_used, **config}, predictions, problems, articles)
+            if not row["evidence_found"]:
+                running.problems.append(f"{item.id}: no evidence string occurs in the article")
+            running.predictions.append(row)
+    return running.report(eval_set.name, aggregate(running.predictions))
