@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from eval.metrics import Span, contains_answer, find_spans, mean, overlaps, percentile, token_f1
+from rag.followup import MARKER  # a [n] marker with the space before it
 from rag.types import Answer, Article
 
 Kind = Literal[
@@ -46,7 +47,6 @@ MIN_CITED = 2  # overview: distinct sentences cited, and key sentences among the
 NAMED_SHARE = {"people": 0.6, "list": 0.75}  # share of must_mention an answer has to name
 MIN_F1 = 0.5  # fact / followup: token F1 that counts as the gold answer
 
-_MARKER = re.compile(r"\s*\[\d+\]")
 _PARTS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _IN_ENGLISH = re.compile(r"\bin English\b", re.IGNORECASE)
 _EDGE_PUNCT = string.punctuation + "“”‘’…–—"
@@ -74,7 +74,7 @@ def strip_markers(text: str) -> str:
     >>> strip_markers("Yes [3][4]. It grew 10% [5].")
     'Yes. It grew 10%.'
     """
-    return _MARKER.sub("", text).strip()
+    return MARKER.sub("", text).strip()
 
 
 def is_refusal(answer: Answer) -> bool:

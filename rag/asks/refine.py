@@ -51,13 +51,12 @@ def statement(
     article = index.article
     # the speaker is among the sentences retrieved for the question (a long article is not
     # parsed whole for it)
-    near = answer.retrieved or [c.sentence for c in answer.closest]
+    near = answer.retrieved or [c.sentence for c in answer.closest]  # best first
     people = named_among(index, resources, near, ("PERSON",))
     speaker = speaker_in(question, article, people, named_among(index, resources, near, ORG_LABELS))
     if speaker is None:
         return None
-    ranking = answer.retrieved or [c.sentence for c in answer.closest]
-    sentence = article.sentence(statement_sentences(speaker, ranking)[0])
+    sentence = article.sentence(statement_sentences(speaker, near)[0])
     quoted = f"“{sentence.text}” [{sentence.idx}]"
     surname = speaker.name.split()[-1]
     said = quoted if surname in sentence.text else f"{described(speaker)}: {quoted}"
@@ -65,15 +64,16 @@ def statement(
 
 
 def whole_list(ask: Ask, answer: Answer, index: ArticleIndex, resources: Resources) -> Answer:
-    article = index.article
+    """The reader's span extended over the list it is an item of, in the first cited
+    sentence that holds the span (rag/asks/lists.py)."""
     for citation in answer.citations:
-        sentence = article.sentence(citation.sentence)
-        start = max(0, article.text.find(answer.short, sentence.start) - sentence.start)
-        end = start + len(answer.short)
-        doc = parsed(index, resources, sentence.idx)
-        span = list_span(doc, start, end, ask.question)
+        start = citation.text.find(answer.short)
+        if start < 0:
+            continue
+        doc = parsed(index, resources, citation.sentence)
+        span = list_span(doc, start, start + len(answer.short), ask.question)
         if span is not None:
-            short = sentence.text[span[0] : span[1]]
+            short = citation.text[span[0] : span[1]]
             answer.short = short
             answer.text = f"{short} {citation_markers(c.sentence for c in answer.citations)}"
             break
@@ -95,13 +95,11 @@ def yes_no(question: str, answer: Answer) -> Answer:
     return replace_answer(answer, text, list(evidence), short=answer.short or word)
 
 
-def replace_answer(
-    answer: Answer, text: str, citations: list[Citation], *, short: str, low: bool = False
-) -> Answer:
-    """``answer`` now answering with ``text`` citing ``citations`` (an abstention no more);
-    ``low``: answered under the reader's decision, flagged as low confidence."""
+def replace_answer(answer: Answer, text: str, citations: list[Citation], *, short: str) -> Answer:
+    """``answer`` now answering with ``text`` citing ``citations`` (an abstention no more:
+    then flagged as low confidence, under the reader's own decision)."""
     answer.text, answer.citations, answer.short = text, citations, short
-    answer.is_low_confidence = low or answer.abstained or answer.is_low_confidence
+    answer.is_low_confidence = answer.abstained or answer.is_low_confidence
     answer.abstained = False
     return answer
 

@@ -56,7 +56,7 @@ def speaker_in(
         role = _words(person.role)
         if names:
             found.append((min(_position(lowered, w) for w in names), person))
-        elif role and (role <= asked | {"s"} or len(asked & role) >= 2):
+        elif role and (role <= asked or len(asked & role) >= 2):
             found.append((min(_position(lowered, w) for w in asked & role), person))
     for org in [*orgs, *(p for p in people if not p.is_quoted)]:  # the tagger's "people" too
         name = _words(org.name) - {"the"}
