@@ -54,6 +54,19 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+_INFLECTIONS = ("s", "d", "r", "n")  # one letter apart at the end: "refereed" / "referee"
+
+
+def _inflected(a: str, b: str) -> bool:
+    """``a`` and ``b`` are forms of one word, not a typo of it.
+
+    >>> _inflected("refereed", "referee"), _inflected("witsell", "witsel")
+    (True, False)
+    """
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and long[len(short) :] in _INFLECTIONS
+
+
 def _article_spelling(
     word: str, vocabulary: Collection[str], names: Collection[str], known: Collection[str]
 ) -> str:
@@ -65,7 +78,7 @@ def _article_spelling(
         return f"{lowered[:-1]}'s"
     if unknown and len(lowered) >= 5:
         close = [v for v in vocabulary if v[0] == lowered[0] and _one_edit_apart(lowered, v)]
-        if len(close) == 1:
+        if len(close) == 1 and not _inflected(lowered, close[0]):
             return close[0]
     if 2 <= len(lowered) <= 3 and word.islower() and lowered not in STOPWORDS:
         starting = {n for n in names if n.startswith(lowered) and len(n) >= len(lowered) + 3}
