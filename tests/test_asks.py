@@ -142,6 +142,7 @@ def test_spelling_fixes_shorthand_and_article_spellings_but_keeps_real_words() -
         "who set up lukaku's goal"
     )
     assert tidy_question("who player", {"played"}, set(), known) == "who player"  # known word
+    assert tidy_question("who ran out", {"ranger"}, {"ranger"}, {"ran"}) == "who ran out"
 
 
 def test_small_talk_replies_offer_two_questions_and_never_refuse() -> None:

@@ -8,10 +8,11 @@ article spells otherwise matched to its spelling.
 
 Only three changes are made, each one that a reader would make without thinking: shorthand
 from a fixed list (below); a word the article does not have that is an article word plus a
-possessive "s" ("lukakus"), or one letter away from exactly one article word ("Witsell");
-and a two- or three-letter word that starts exactly one proper name of the article ("eng" for
-England). Words the article has are never changed, and the first two rules leave every word
-the reader's vocabulary knows ("played" is never made "player").
+possessive "s" ("lukakus"), or one letter away from exactly one article word ("Witsell",
+but not an inflection such as "refereed"); and a two- or three-letter word that starts
+exactly one proper name of the article. Words the article has are never changed, and the
+last two rules leave every word the reader's tokenizer knows whole ("played" is never made
+"player", "ran" never "Ranger").
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def _article_spelling(
         close = [v for v in vocabulary if v[0] == lowered[0] and _one_edit_apart(lowered, v)]
         if len(close) == 1 and not _inflected(lowered, close[0]):
             return close[0]
-    if 2 <= len(lowered) <= 3 and word.islower() and lowered not in STOPWORDS:
+    if unknown and 2 <= len(lowered) <= 3 and word.islower() and lowered not in STOPWORDS:
         starting = {n for n in names if n.startswith(lowered) and len(n) >= len(lowered) + 3}
         if len(starting) == 1:
             return starting.pop()
