@@ -220,3 +220,30 @@ def model_copy(tmp_path: Path) -> Path:
     for name in (MODEL_FILE, CARD_FILE, DECISION_FILE):
         shutil.copy(shipped_dir() / name, tmp_path / name)
     return tmp_path
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the emulated AVX2 reader run (tests/test_reader_check.py) when its test is
+    selected, so that its ~50 s on one core overlap the other tests."""
+    from tests.test_reader_check import EMULATED_RUN, EMULATED_TEST, start_emulated_run
+
+    if any(item.name == EMULATED_TEST for item in session.items):
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="reader-check-"))
+        session.config.stash[EMULATED_RUN] = (folder, start_emulated_run(folder))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the emulated run if its test never waited for it, and remove its folder."""
+    import shutil
+
+    from tests.test_reader_check import EMULATED_RUN
+
+    started = session.config.stash.get(EMULATED_RUN, None)
+    if started:
+        folder, process = started
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
