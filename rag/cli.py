@@ -30,6 +30,8 @@ from rag.transcript import Heading, Turn, transcript_markdown
 
 app = typer.Typer(
     help="Ask questions about a news article; every answer cites the article's sentences.",
+    epilog="Scoring a Q&A set: rag-eval run SET (eval/). Speed: rag-eval bench (bench/). "
+    "Training the reader: make train-reader (train/).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -259,6 +261,17 @@ def index(article: ArticleArg, config: ConfigOpt = None, verbose: VerboseOpt = F
         f"{len(ix.article.sentences)} sentences, {ix.embedded} embedded now, "
         f"{ix.seconds:.2f} s ({escape(ix.article.source)})"
     )
+
+
+@app.command(
+    "eval",
+    hidden=True,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def moved_eval() -> None:
+    """Scoring is `rag-eval run`: say so in one line instead of "No such command"."""
+    err.print("Scoring is its own command now: rag-eval run SET (see rag-eval run --help).")
+    raise typer.Exit(2)
 
 
 def main() -> None:

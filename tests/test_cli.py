@@ -197,3 +197,20 @@ def test_a_low_confidence_answer_is_marked_in_the_terminal(
         "low confidence (31%): check the cited sentence.",
         "  [3] NATO has 32 members.",
     ]
+
+
+def test_rag_eval_names_the_command_that_scores() -> None:
+    result = runner.invoke(app, ["eval", "eval/sets/seed-article.jsonl", "--out", "x"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "Scoring is its own command now: rag-eval run SET (see rag-eval run --help)."
+    ]
+
+
+def test_help_says_where_scoring_timing_and_training_live() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "rag-eval run SET (eval/)" in text and "rag-eval bench (bench/)" in text
+    assert "make train-reader (train/)" in text
+    assert " eval " not in text.split("Commands")[-1].split("Scoring")[0]  # hidden
