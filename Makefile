@@ -70,10 +70,10 @@ test: $(DEV) $(LOCAL) $(CHROMIUM) $(QEMU)
 
 bench: $(DEV) $(LOCAL)
 	$(BIN)/rag-eval bench --backends extractive local
-	$(BIN)/python -m eval.app_bench
+	$(BIN)/python -m bench.app_bench
 
 soak: $(DEV)
-	$(BIN)/python -m eval.soak
+	$(BIN)/python -m bench.soak
 
 # Rebuild the neural reader from ../shared/data, seed 0: training windows (a sentence led by
 # the end of the one before), one epoch over ~62k distinct questions with a progress bar
@@ -81,13 +81,13 @@ soak: $(DEV)
 # weights to rag/read/neural/neural.onnx + neural.json, then the answer decision fitted on the seven
 # held-out articles (rag/read/neural/decision.json). ~1 h 40 min on 2 cores; minutes on a GPU.
 train-reader: $(DEV)
-	$(BIN)/python -m eval.train_neural
-	$(BIN)/python -m eval.fit_decision
+	$(BIN)/python -m train.train_neural
+	$(BIN)/python -m train.fit_decision
 
 lint: $(DEV)
-	$(BIN)/ruff check app.py rag tests eval
-	$(BIN)/ruff format --check app.py rag tests eval
-	$(BIN)/mypy app.py rag eval
+	$(BIN)/ruff check app.py rag prompts tests eval train bench
+	$(BIN)/ruff format --check app.py rag prompts tests eval train bench
+	$(BIN)/mypy app.py rag eval train bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 """The web app as a person meets it: cold start to first answer, and answer latency through
 gradio_client. Prints a table and writes JSON.
 
-    python -m eval.app_bench [--questions eval/sets/seed-article.jsonl] [--n 20] [--out FILE]
+    python -m bench.app_bench [--questions eval/sets/seed-article.jsonl] [--n 20] [--out FILE]
 
 Cold start: from launching `python app.py` (new process, empty data folder, so models load
 and the seed article is embedded) until the first /ask reply arrives. Latency: n questions

@@ -4,7 +4,7 @@ writes JSON.
     rag-eval bench                               # seed + long article, extractive
     rag-eval bench --backends extractive local --out bench-out/bench.json
 
-For the seed article and a long one (eval/long_article.py, >= 800 sentences):
+For the seed article and a long one (bench/long_article.py, >= 800 sentences):
 - index cold (a fresh process: imports, models loading, embedding), warm (models loaded, a
   new store; median of 3) and re-open of the persisted index (median of 5; sentences
   re-embedded must be 0);
@@ -35,13 +35,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from eval.long_article import long_article
+from bench.long_article import long_article
 from eval.metrics import evidence_sentences, percentile
 from eval.sets import EvalItem, read_jsonl
 
 ROOT = Path(__file__).resolve().parent
 SEED = ROOT.parent / "rag" / "app" / "examples" / "seed-article.txt"
-SEED_SET = ROOT / "sets" / "seed-article.jsonl"
+SEED_SET = ROOT.parent / "eval" / "sets" / "seed-article.jsonl"
 _COLD = """
 import sys, time
 t0 = time.perf_counter()

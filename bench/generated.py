@@ -1,4 +1,4 @@
-"""Generated news articles with known answers, for load and soak tests (eval/soak.py).
+"""Generated news articles with known answers, for load and soak tests (bench/soak.py).
 
     article = generated_article(7)
     article.text                    # a short report about a made-up town, every sentence naming it

@@ -4,7 +4,7 @@ The two shipped articles, whole, sit inside a long run of generated council-repo
 paragraphs (fixed seed, so the text and its sha256 never change). The seed set's questions
 keep their evidence in the seed article's part, so answers can be checked on the long text.
 
-    python -m eval.long_article > /tmp/long.txt
+    python -m bench.long_article > /tmp/long.txt
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Soak: the real app (`python app.py`) through months of articles and many people at once.
 
-    python -m eval.soak [--articles 300] [--max-articles 10] [--sessions 20] [--questions 5]
+    python -m bench.soak [--articles 300] [--max-articles 10] [--sessions 20] [--questions 5]
                         [--out FILE]
 
 Phase 1, the store: one app with RAG_STORE_MAX_ARTICLES=``max-articles`` gets ``articles``
-generated articles (eval/generated.py), one after another through /load_article, each asked
+generated articles (bench/generated.py), one after another through /load_article, each asked
 who its mayor is. From article 40 on, every 10th step also asks about the article loaded 35
 steps before, which the store has dropped by then (re-indexed on that question). After 10,
 40, 100 and 300 articles it records the data folder's size and the app's RSS.
@@ -34,8 +34,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from eval.app_bench import client, free_port, running_app
-from eval.generated import GeneratedArticle, generated_article, is_right
+from bench.app_bench import client, free_port, running_app
+from bench.generated import GeneratedArticle, generated_article, is_right
 from eval.metrics import percentile
 
 CHECKPOINTS = (10, 40, 100, 300)

@@ -113,7 +113,7 @@ def bench_command(ctx: typer.Context) -> None:
 
     Options (see `rag-eval bench --help`): --backends extractive local, --out FILE.
     """
-    from eval.bench import main as bench_main
+    from bench.bench import main as bench_main
 
     raise typer.Exit(bench_main(list(ctx.args)))
 

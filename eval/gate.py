@@ -14,7 +14,7 @@ Floors ("min") and ceilings ("max", false abstention) are written by
 less (or plus) two questions' worth of the metric's part (2 / answerable questions for HasAns
 metrics, 2 / unanswerable ones for NoAns, 2 / questions otherwise), at least 0.005. That is the
 room another CPU's rounding needs: the int8 reader's logits differ by at most 0.10 between an
-AVX-512 VNNI CPU and an emulated AVX2 one (eval/quantize.py), which can flip only answers
+AVX-512 VNNI CPU and an emulated AVX2 one (train/quantize.py), which can flip only answers
 whose decision or best span is a near tie.
 """
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from eval.metrics import calibration, mean, percentile
 
-RIGHT_F1 = 0.5  # a best span this close to a gold answer is right (eval/fit_decision.py)
+RIGHT_F1 = 0.5  # a best span this close to a gold answer is right (train/fit_decision.py)
 
 
 def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

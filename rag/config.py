@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(64, ge=1, le=5000)
 
     # Answering. Below this support score the answerer says the article doesn't say.
-    # `python -m eval.sweep` over both shipped sets: overall F1 peaks on both for 0.34-0.45
+    # `python -m train.sweep` over both shipped sets: overall F1 peaks on both for 0.34-0.45
     # (seed 0.852, harbour 0.864); below, tempting questions get answers; from 0.5, true
     # answers are withheld (false abstention 0.044 -> 0.067 / 0.024 -> 0.073). Middle: 0.40.
     abstain_threshold: float = Field(0.40, ge=0.0, le=1.0)
@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     reader_model: Path | None = None
     # The neural reader answers when its decision gives its best span at least this probability
     # of being right. None: the decision file's threshold, chosen on held-out SQuAD articles
-    # to refuse at most 15 % of answerable questions (eval/fit_decision.py).
+    # to refuse at most 15 % of answerable questions (train/fit_decision.py).
     reader_threshold: float | None = Field(None, ge=0.0, le=1.0)
     # Retrieved sentences whose windows (each led by the end of the sentence before) the
     # neural reader reads.
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
 
     # LLM backends (rag/generate/backends.py). Their citations are checked
     # (rag/generate/citations.py): a cited sentence is kept when its support score reaches
-    # support_threshold (see eval/calibrate_support.py for how it was chosen).
+    # support_threshold (see train/calibrate_support.py for how it was chosen).
     local_model: str = PACKAGED  # "packaged" SmolLM2 GGUF, a .gguf path, or "org/repo:*.gguf"
     openai_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1
     openai_model: str = "default"
@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(30.0, gt=0)
     llm_context_sentences: int = Field(8, ge=1, le=50)  # sentences shown to the model
     support_threshold: float = Field(0.55, ge=0.0, le=1.0)
-    prompts_dir: Path | None = None  # None: the prompts shipped in rag/generate/prompts/
+    prompts_dir: Path | None = None  # None: the prompts shipped in prompts/
 
     # Loading articles.
     fetch_timeout_s: float = Field(10.0, gt=0)

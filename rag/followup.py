@@ -3,7 +3,7 @@
 The extractive backend replaces a third-person pronoun with the most recent fitting name in
 the conversation (people for he/she, organisations and places for they/it), read from the
 last turns with spaCy. LLM backends ask the model to rewrite the question from the history
-(rag/generate/prompts/rewrite_*.txt) and fall back to the same pronoun rule when it fails.
+(prompts/rewrite_*.txt) and fall back to the same pronoun rule when it fails.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ TOKEN_AXES = {0: "batch", 1: "tokens"}
 def export_onnx(module: Any, sample: tuple[Any, ...], path: Path, outputs: dict[str, Any]) -> None:
     """A MiniLM-based torch module (the three BERT inputs, batch x tokens) as an ONNX graph;
     ``outputs`` maps each output's name to its dynamic axes. Used for the neural reader
-    (eval/neural_model.py) and the question embedder (rag/index/query_embedder.py)."""
+    (train/neural_model.py) and the question embedder (rag/index/query_embedder.py)."""
     import torch
 
     torch.onnx.export(

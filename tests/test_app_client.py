@@ -70,7 +70,7 @@ def test_api_errors_are_messages_not_tracebacks(app_url: str) -> None:
 
 def test_python_app_py_honours_rag_port_and_prints_its_url(tmp_path, free_port: int) -> None:  # type: ignore[no-untyped-def]
     """The real entry point, as `make run` and a Space start it."""
-    from eval.app_bench import running_app
+    from bench.app_bench import running_app
 
     with running_app(free_port, str(tmp_path)) as started:
         assert f"http://127.0.0.1:{free_port}" in started.output, started.output

@@ -1,4 +1,4 @@
-"""The reader's answer decision (rag/read/neural/decision.py) and its fitting (eval/fit_decision.py)."""
+"""The reader's answer decision (rag/read/neural/decision.py) and its fitting (train/fit_decision.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.fit_decision import Rows, choose_threshold, cross_fitted
 from rag.errors import BackendUnavailable
 from rag.ingest.article import article_from_text
 from rag.read.neural.decision import (
@@ -20,8 +19,9 @@ from rag.read.neural.decision import (
 )
 from rag.read.neural.reader import CARD_FILE, shipped_dir
 from rag.types import Passage
+from train.fit_decision import Rows, choose_threshold, cross_fitted
 
-REFIT = "Rebuild it with `make train-reader` (or `python -m eval.fit_decision` for this model)."
+REFIT = "Rebuild it with `make train-reader` (or `python -m train.fit_decision` for this model)."
 ARTICLE = article_from_text(
     "Macron met Scholz in Paris on Monday. He said troops could not be ruled out.\n\n"
     "Britain, Germany, Spain and Poland ruled out sending troops. Moscow warned of war."

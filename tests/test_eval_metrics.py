@@ -144,18 +144,18 @@ def test_is_correct() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import eval.fit_decision
     import eval.gate
     import eval.metrics
-    import eval.quantize
     import eval.scores
     import rag.app.layout
     import rag.index.store
     import rag.ingest.decoding
     import rag.read.neural.decision
     import rag.read.neural.windows
+    import train.fit_decision
+    import train.quantize
 
-    modules = (eval.metrics, eval.scores, eval.gate, eval.fit_decision, eval.quantize,
+    modules = (eval.metrics, eval.scores, eval.gate, train.fit_decision, train.quantize,
                rag.read.neural.decision, rag.read.neural.windows, rag.app.layout, rag.ingest.decoding,
                rag.index.store)  # fmt: skip
     for module in modules:

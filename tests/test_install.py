@@ -77,12 +77,29 @@ def test_the_wheel_carries_the_package_data(installed: Path) -> None:
         "rag/read/neural/neural.onnx",
         "rag/read/neural/neural.json",
         "rag/read/neural/decision.json",
-        "rag/generate/prompts/answer_system.txt",
-        "rag/generate/prompts/rewrite_user.txt",
+        "rag/prompts/answer_system.txt",
+        "rag/prompts/rewrite_user.txt",
         "rag/app/examples/seed-article.txt",
         "rag/app/examples/questions.json",
         "rag/app/assets/app.js",
+        "eval/sets/seed-article.jsonl",
+        "bench/bench.py",
     } <= shipped
+    assert not any(p.startswith(("train/", "prompts/", "tests/")) for p in shipped)
+
+
+def test_the_installed_package_reads_its_own_prompts(installed: Path, tmp_path: Path) -> None:
+    """The top-level prompts/ travels in the wheel as rag.prompts; rendering reads that copy."""
+    code = (
+        "from rag.generate.templates import render_prompt, shipped_prompts\n"
+        "print(shipped_prompts())\n"
+        "print(render_prompt('answer_user', sentences='[1] It rained.', question='Did it?'))\n"
+    )
+    shown = run_from(installed, tmp_path, "-c", code)
+    assert shown.returncode == 0, shown.stderr
+    folder, *rendered = shown.stdout.splitlines()
+    assert folder == str(installed / "rag" / "prompts")
+    assert "[1] It rained." in "\n".join(rendered) and "Did it?" in "\n".join(rendered)
 
 
 def test_rag_ask_runs_from_the_installed_package(installed: Path, tmp_path: Path) -> None:
@@ -114,7 +131,7 @@ def test_rag_ask_runs_from_the_installed_package(installed: Path, tmp_path: Path
 def test_app_py_serves_from_the_installed_package(
     installed: Path, tmp_path: Path, free_port: int
 ) -> None:
-    from eval.app_bench import running_app
+    from bench.app_bench import running_app
 
     shutil.copy(ROOT / "app.py", tmp_path / "app.py")  # the Space's entry, away from rag/
     env = {"PYTHONPATH": str(installed)}

@@ -98,7 +98,50 @@ def test_every_stage_folder_says_its_job_first() -> None:
         assert doc and "Input" in doc and "Output" in doc, f"rag/{stage}/__init__.py"
 
 
-@pytest.mark.parametrize("package", ["rag", "eval"])
+@pytest.mark.parametrize("folder", ["eval", "train", "bench"])
+def test_each_top_level_folder_says_its_job_input_and_output(folder: str) -> None:
+    doc = ast.get_docstring(ast.parse((ROOT / folder / "__init__.py").read_text("utf-8")))
+    assert doc and "Input" in doc and "Output" in doc, f"{folder}/__init__.py"
+
+
+def test_scoring_training_and_timing_each_keep_to_their_folder() -> None:
+    """eval/ scores; train/ and bench/ may use its scoring, but eval/ imports neither, except
+    ``rag-eval bench``, which hands its arguments to bench/bench.py."""
+    leaks = {
+        name: sorted(m for m in imported(path) if m.split(".")[0] in ("train", "bench"))
+        for name, path in modules("eval").items()
+    }
+    assert {k: v for k, v in leaks.items() if v} == {
+        "eval.cli": ["bench.bench", "bench.bench.main"]
+    }
+    assert not (ROOT / "eval" / "phrasings").exists()
+    for mine in ("train_neural", "fit_decision", "quantize", "bench", "soak", "app_bench"):
+        assert not (ROOT / "eval" / f"{mine}.py").exists()
+
+
+def test_every_shipped_package_is_listed_for_the_wheel() -> None:
+    """pyproject.toml lists its packages (prompts/ is mapped in as rag.prompts): a new
+    folder of rag/, eval/ or bench/ must be listed too, or the wheel would lack it."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    folders = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("rag", "eval", "bench")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert set(config["packages"]) == folders | {"rag.prompts"}
+    assert config["package-dir"] == {"rag.prompts": "prompts"}
+    assert not (ROOT / "rag" / "generate" / "prompts").exists()
+    assert sorted(p.name for p in (ROOT / "prompts").glob("*.txt")) == [
+        "answer_system.txt",
+        "answer_user.txt",
+        "rewrite_system.txt",
+        "rewrite_user.txt",
+    ]
+
+
+@pytest.mark.parametrize("package", ["rag", "eval", "train", "bench"])
 def test_no_file_is_over_300_lines(package: str) -> None:
     long = {
         str(p.relative_to(ROOT)): n
@@ -108,15 +151,15 @@ def test_no_file_is_over_300_lines(package: str) -> None:
     assert long == {}
 
 
-def test_the_product_never_imports_its_eval_harness() -> None:
+def test_the_product_never_imports_its_scoring_training_or_timing() -> None:
     leaks = {
-        name: sorted(m for m in imported(path) if m == "eval" or m.startswith("eval."))
+        name: sorted(m for m in imported(path) if m.split(".")[0] in ("eval", "train", "bench"))
         for name, path in modules("rag").items()
     }
     assert {k: v for k, v in leaks.items() if v} == {}
 
 
-@pytest.mark.parametrize("package", ["rag", "eval"])
+@pytest.mark.parametrize("package", ["rag", "eval", "train", "bench"])
 def test_no_import_circle(package: str) -> None:
     assert cycles(import_graph(package)) == []
 
@@ -148,3 +191,14 @@ def test_the_default_reader_loads_without_spacy_or_the_rules() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_an_editable_install_reads_the_clones_prompts_folder() -> None:
+    """Editing prompts/answer_system.txt in a clone changes the next answer, no reinstall:
+    the editable install maps rag.prompts onto the top-level folder itself."""
+    from rag.generate.templates import load_template, shipped_prompts
+
+    assert shipped_prompts().resolve() == ROOT / "prompts"
+    assert load_template("answer_system") == (ROOT / "prompts" / "answer_system.txt").read_text(
+        "utf-8"
+    )

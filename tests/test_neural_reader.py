@@ -214,5 +214,5 @@ def test_cli_says_which_command_rebuilds_a_missing_decision(
     result = ask_cli_with(model_copy, monkeypatch, tmp_path)
     assert (
         f"The reader's decision file {model_copy / DECISION_FILE} is missing. Rebuild it with "
-        "`make train-reader` (or `python -m eval.fit_decision` for this model)."
+        "`make train-reader` (or `python -m train.fit_decision` for this model)."
     ) in " ".join(result.output.split())

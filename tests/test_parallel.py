@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.generated import generated_article, is_right
+from bench.generated import generated_article, is_right
 from rag.config import PACKAGED, Settings
 from rag.index.query_embedder import OnnxQueryEmbeddings
 from rag.models import TokenizerPool, embedding_model_path

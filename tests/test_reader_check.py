@@ -1,6 +1,6 @@
 """The shipped int8 reader gives fp32's logits, and the same ones on a CPU without VNNI.
 
-The fixed batch (tests/fixtures/reader-check.npz, written by eval/quantize.py when the model is
+The fixed batch (tests/fixtures/reader-check.npz, written by train/quantize.py when the model is
 exported) holds 48 held-out windows and the fp32 model's logits for them.
 
 Tolerances: at export the card records how far the int8 model's logits are from fp32's on 256
@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.quantize import CHECK_FILE, agreement, run_model
 from rag.read.neural.reader import CARD_FILE, MODEL_FILE, shipped_dir
 from rag.read.neural.windows import EncodedBatch
+from train.quantize import CHECK_FILE, agreement, run_model
 
 # Largest logit difference allowed between this CPU and an emulated AVX2 one (qemu's Haswell):
 # the shipped model differed by 0.10 on these windows, from float rounding in its fp32 parts;
@@ -59,7 +59,7 @@ def test_int8_logits_follow_fp32_on_a_fixed_batch() -> None:
 
 _RUN = """
 import sys, numpy as np
-from eval.quantize import run_model
+from train.quantize import run_model
 from tests.test_reader_check import _check
 from rag.read.neural.reader import MODEL_FILE, shipped_dir
 batch, _, _ = _check()

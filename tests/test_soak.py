@@ -1,5 +1,5 @@
-"""The soak (eval/soak.py) at a size a test run affords: the real app, articles past the
-store's bound, then 20 people at once. Timings are printed by `python -m eval.soak`, not
+"""The soak (bench/soak.py) at a size a test run affords: the real app, articles past the
+store's bound, then 20 people at once. Timings are printed by `python -m bench.soak`, not
 asserted here."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from eval.soak import load_phase, missed_targets, store_phase
+from bench.soak import load_phase, missed_targets, store_phase
 
 pytestmark = pytest.mark.slow
 

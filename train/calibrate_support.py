@@ -1,6 +1,6 @@
 """Calibrate the citation check's support threshold (rag/generate/citations.py) on the eval sets.
 
-    python -m eval.calibrate_support eval/sets/seed-article.jsonl eval/sets/harbour-bridge.jsonl
+    python -m train.calibrate_support eval/sets/seed-article.jsonl eval/sets/harbour-bridge.jsonl
 
 For each answerable question a claim is written the way a model answers: the gold answer
 followed by the question's words without its wh-phrase ("Who ruled out sending troops?" +

@@ -1,9 +1,9 @@
 """Fit the reader's answer decision on articles it never read: ``make train-reader``'s last step.
 
-    python -m eval.fit_decision                  # writes rag/read/neural/decision.json
-    python -m eval.fit_decision --model DIR      # for the reader in DIR
+    python -m train.fit_decision                  # writes rag/read/neural/decision.json
+    python -m train.fit_decision --model DIR      # for the reader in DIR
 
-The seven SQuAD 2.0 training-pool articles eval/train_neural.py holds out (1,914 questions,
+The seven SQuAD 2.0 training-pool articles train/train_neural.py holds out (1,914 questions,
 about half unanswerable) are answered in the product's whole-article setting with the decision
 off, so each answer records the reader's best span and the decision's features
 (rag/read/neural/decision.py). The label is "the best span is right": the question is answerable
@@ -36,7 +36,6 @@ from typing import Any
 import numpy as np
 
 from eval.metrics import calibration, roc_auc
-from eval.neural_data import DATA, HELD_OUT_POOL, VALIDATION
 from eval.run import run
 from eval.scores import RIGHT_F1
 from eval.sets import EvalSet, read_squad
@@ -44,6 +43,7 @@ from rag.config import Settings
 from rag.pipeline import Resources
 from rag.read.neural.decision import DECISION_FILE, FEATURES, Decision
 from rag.read.neural.reader import NeuralReader, shipped_dir
+from train.neural_data import DATA, HELD_OUT_POOL, VALIDATION
 
 MAX_REFUSED = 0.15  # answerable questions the cut may refuse
 LOW_MARK = 0.5  # under it an answer is more likely wrong than right

@@ -36,7 +36,7 @@ from rag.read.neural.windows import make_window
 from rag.types import Article
 
 DATA = Path("../shared/data")
-# Held out from training: the decision model (eval/fit_decision.py) is fitted and its
+# Held out from training: the decision model (train/fit_decision.py) is fitted and its
 # threshold chosen on the reader's answers to these seven articles of the SQuAD 2.0 training
 # pool (1,914 questions, about half unanswerable), which the reader never reads. The reported
 # test sets (squad2-dev-4, news-dev) play no part in training or in any choice.

@@ -1,7 +1,7 @@
 """The neural reader's PyTorch model, for training, and its fp32 ONNX export.
 
 model = build_model(embedding_model_path("packaged"))   # MiniLM + a start/end head
-export_fp32(model, Path(".cache/neural-fp32.onnx"), tokenizer, 192)  # eval/quantize.py
+export_fp32(model, Path(".cache/neural-fp32.onnx"), tokenizer, 192)  # train/quantize.py
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def tensors_of(batch: Any, device: str) -> list[Any]:
 
 def export_fp32(model: Any, path: Path, tokenizer: Any, max_tokens: int) -> Path:
     """The trained model as an fp32 ONNX graph at ``path`` (kept beside the checkpoint, not
-    shipped: eval/quantize.py makes the shipped int8 model from it)."""
+    shipped: train/quantize.py makes the shipped int8 model from it)."""
     model = model.cpu().eval()
     batch = encode_pairs(tokenizer, [("Who?", "Someone did it.")] * 2, max_tokens)
     args = tuple(tensors_of(batch, "cpu"))

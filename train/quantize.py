@@ -1,6 +1,6 @@
 """Quantise the reader to int8 so that every x86 CPU gives the same answers.
 
-    python -m eval.quantize .cache/neural-reader/neural-fp32.onnx   # compare the modes
+    python -m train.quantize .cache/neural-reader/neural-fp32.onnx   # compare the modes
     ship(fp32, Path("rag/reader"), card, validation_examples, tokenizer)  # end of training
 
 Dynamic int8 with signed weights (U8S8, onnxruntime's default) multiplies with ``vpmaddubsw``
@@ -8,7 +8,7 @@ on x86 CPUs without VNNI (AVX2, AVX-512 before VNNI): two u8 x s8 products are s
 signed 16-bit lane, which saturates, so the same model gives other logits there than on a CPU
 with VNNI. 7-bit weights (``reduce_range``) keep every such sum within 16 bits.
 
-Measured for the shipped reader (``python -m eval.quantize``; 256 held-out windows against
+Measured for the shipped reader (``python -m train.quantize``; 256 held-out windows against
 fp32: mean / largest logit difference, share of windows with the same best start and end) and
 across CPUs (8 windows, this AVX-512 VNNI machine against the same onnxruntime under
 ``qemu-x86_64 -cpu Haswell``, AVX2 without VNNI: largest logit difference):
@@ -153,7 +153,7 @@ def ship(
             "mode": SHIPPED_MODE,
             "options": MODES[SHIPPED_MODE],
             "why": "7-bit per-channel weights: no 16-bit sum saturates on CPUs without VNNI, "
-            "and fp32's accuracy is kept (eval/quantize.py)",
+            "and fp32's accuracy is kept (train/quantize.py)",
             "fp32_agreement": {
                 "windows": len(batch.input_ids),
                 **agreement(reference, run_model(shipped, batch), batch),
@@ -178,9 +178,9 @@ def ship(
 def main(argv: list[str] | None = None) -> None:
     from tokenizers import Tokenizer
 
-    from eval.neural_data import DATA, HELD_OUT_POOL, VALIDATION, Recipe, build_examples
     from rag.models import embedding_model_path
     from rag.read.neural.reader import model_settings
+    from train.neural_data import DATA, HELD_OUT_POOL, VALIDATION, Recipe, build_examples
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("fp32", type=Path, help="the fp32 ONNX reader (make train-reader keeps it)")

@@ -1,6 +1,6 @@
 """Calibrate the abstention threshold: run eval sets at several thresholds and print metrics.
 
-    python -m eval.sweep eval/sets/seed-article.jsonl eval/sets/harbour-bridge.jsonl \
+    python -m train.sweep eval/sets/seed-article.jsonl eval/sets/harbour-bridge.jsonl \
         --values 0 0.2 0.3 0.34 0.4 0.45 0.5 0.55
 
 Pick the threshold in the middle of the range where overall F1 peaks on every set.

@@ -1,8 +1,8 @@
 """Fit the intent classifier (rag/asks/intents.json) on phrasings we wrote and SQuAD questions.
 
-    python -m eval.train_intents            # writes rag/asks/intents.json, prints CV accuracy
+    python -m train.train_intents            # writes rag/asks/intents.json, prints CV accuracy
 
-Data: eval/phrasings/{overview,people,chitchat,question}.txt (written for this project: how
+Data: train/phrasings/{overview,people,chitchat,question}.txt (written for this project: how
 people ask for a summary, for who is in a story, small talk, and questions that share their
 words), plus SAMPLE_SQUAD questions of ../shared/data/squad1-train-432-articles.json as more
 questions. Never asks-dev: that stays validation. Features: the packaged MiniLM's question
@@ -48,7 +48,10 @@ def squad_questions(count: int) -> list[str]:
     return random.Random(SEED).sample(questions, count)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0]).parse_args(argv)
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -78,7 +81,7 @@ def main() -> int:
     pairs = zip(texts, labels, strict=True)
     digest = hashlib.sha256("\n".join(f"{text}\t{label}" for text, label in pairs).encode())
     card = {
-        "data": "eval/phrasings/*.txt + SQuAD v1.0 train questions",
+        "data": "train/phrasings/*.txt + SQuAD v1.0 train questions",
         "counts": {c: labels.count(c) for c in sorted(set(labels))},
         "data_sha256": digest.hexdigest(),
         "cv_accuracy": round(accuracy, 4),

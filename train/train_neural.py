@@ -1,10 +1,10 @@
 """Train the neural reader and ship it as int8 ONNX: ``make train-reader``.
 
-    python -m eval.train_neural                       # the shipped recipe, seed 0
-    python -m eval.train_neural --windows 2000        # a quick smoke run
+    python -m train.train_neural                       # the shipped recipe, seed 0
+    python -m train.train_neural --windows 2000        # a quick smoke run
 
 Fine-tunes the packaged all-MiniLM-L6-v2 encoder with a start/end head on windows built by
-eval/neural_data.py, one epoch, AdamW with linear warm-up and decay. The [CLS] token's start
+train/neural_data.py, one epoch, AdamW with linear warm-up and decay. The [CLS] token's start
 and end scores are the "no answer here" score, as in SQuAD 2.0 readers. Checkpoints are
 written every ``--checkpoint-every`` steps under ``--work``; a rerun with the same settings
 resumes from the last one. On a CUDA machine the same script runs on the GPU.
@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from eval.neural_data import (
+from rag.read.neural.reader import MODEL_FILE, file_sha256, model_settings
+from rag.read.neural.windows import answer_tokens, encode_pairs
+from train.neural_data import (
     DATA,
     HELD_OUT_POOL,
     VALIDATION,
@@ -39,10 +41,8 @@ from eval.neural_data import (
     describe,
     distinct_questions,
 )
-from eval.neural_model import build_model, export_fp32, tensors_of
-from eval.quantize import ship
-from rag.read.neural.reader import MODEL_FILE, file_sha256, model_settings
-from rag.read.neural.windows import answer_tokens, encode_pairs
+from train.neural_model import build_model, export_fp32, tensors_of
+from train.quantize import ship
 
 
 def recipes(data: Path, scale: float, lead_words: int) -> list[Recipe]:
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     shipped = ship(fp32, args.out, card, validation, tokenizer)
     print(
         f"wrote {shipped} ({shipped.stat().st_size / 1e6:.1f} MB) and its card; "
-        "next: python -m eval.fit_decision"
+        "next: python -m train.fit_decision"
     )
 
 

@@ -1,6 +1,6 @@
 """The web chat's page: chat on the left, the article on the right (stacked on phones).
 
-Concurrency (measured with `python -m eval.soak`, 20 people asking at once on 2 cores): an
+Concurrency (measured with `python -m bench.soak`, 20 people asking at once on 2 cores): an
 answer takes ~35 ms of CPU on one core and answers run side by side, ``ANSWER_SLOTS`` at a
 time (2 gave p50/p95 518/575 ms, 4 gave 534/638, 8 gave 506/934: more slots only add
 contention). Indexing a new article is heavy (seconds of embedding), so 1 at a time, in its

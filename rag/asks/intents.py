@@ -2,8 +2,8 @@
 the article, small talk, or a question about it?
 
 A multinomial logistic regression over the question's MiniLM embedding (the same vector
-retrieval uses), fitted by ``python -m eval.train_intents`` on phrasings we wrote
-(eval/phrasings/) and SQuAD v1.0 training questions, and shipped as intents.json: a few
+retrieval uses), fitted by ``python -m train.train_intents`` on phrasings we wrote
+(train/phrasings/) and SQuAD v1.0 training questions, and shipped as intents.json: a few
 kilobytes of weights applied with numpy, so nothing is loaded but the embedder.
 
     classifier = IntentClassifier.load()
@@ -57,7 +57,7 @@ class IntentClassifier:
         except (OSError, ValueError, KeyError) as exc:
             raise BackendUnavailable(
                 f"The intent classifier {path} is missing or unreadable ({exc}). "
-                "Rebuild it with `python -m eval.train_intents`."
+                "Rebuild it with `python -m train.train_intents`."
             ) from exc
 
     def probabilities(self, vector: Sequence[float]) -> dict[str, float]:

@@ -6,7 +6,7 @@
         ...  # str: the text so far; the last part is the checked Answer
 
 The model sees the retrieved sentences, numbered as in the article, as quoted data
-(rag/generate/prompts/answer_*.txt). When it finishes, rag/generate/citations.py keeps only
+(prompts/answer_*.txt). When it finishes, rag/generate/citations.py keeps only
 the markers whose sentences support their claims. If nothing supported is left, or the model
 fails, the extractive answer is returned with a note saying so.
 """

@@ -1,4 +1,4 @@
-"""Prompt templates as files (rag/generate/prompts/*.txt), rendered strictly.
+"""Prompt templates as files (prompts/*.txt), rendered strictly.
 
     render_prompt("answer_user", prompts_dir, sentences="[1] …", question="Who …?")
 
@@ -41,8 +41,8 @@ def fill_template(template: str, values: dict[str, str], *, name: str = "prompt"
 
 
 def shipped_prompts() -> Path:
-    """The prompts folder shipped as package data of rag.generate."""
-    return Path(str(resources.files("rag.generate") / "prompts"))
+    """The prompts folder: the clone's top-level prompts/, shipped as the package rag.prompts."""
+    return Path(str(resources.files("rag.prompts")))
 
 
 def load_template(name: str, prompts_dir: Path | None = None) -> str:
@@ -54,5 +54,5 @@ def load_template(name: str, prompts_dir: Path | None = None) -> str:
 
 
 def render_prompt(name: str, prompts_dir: Path | None = None, **values: str) -> str:
-    """Load ``rag/generate/prompts/<name>.txt`` and fill it strictly."""
+    """Load ``prompts/<name>.txt`` and fill it strictly."""
     return fill_template(load_template(name, prompts_dir), values, name=f"prompts/{name}.txt")

@@ -8,7 +8,7 @@ A logistic regression over what the reader saw (best margin, the runner-up windo
 across windows, span length, the [CLS] scores), what retrieval saw (dense and BM25 scores and
 the rank of the window that answers) and what the question shares with the article (content
 words found around the cited sentence, names and numbers found nowhere, the answer's type
-against the wh-word). eval/fit_decision.py fits it, cross-fitted across held-out SQuAD
+against the wh-word). train/fit_decision.py fits it, cross-fitted across held-out SQuAD
 articles, and chooses ``threshold`` (answer at or above it) and ``low_mark`` (answers under it
 are shown as low confidence). The coefficients are JSON: no pickle, nothing version-bound.
 """
@@ -29,7 +29,7 @@ from rag.stems import stem_words
 from rag.types import Article, Passage, Sentence
 
 DECISION_FILE = "decision.json"
-REFIT = "Rebuild it with `make train-reader` (or `python -m eval.fit_decision` for this model)."
+REFIT = "Rebuild it with `make train-reader` (or `python -m train.fit_decision` for this model)."
 
 FEATURES = (
     "margin",  # best window: span score - [CLS] score
@@ -209,7 +209,7 @@ class Decision:
     threshold: float  # answer when the probability reaches it
     low_mark: float  # answers under it are shown as "low confidence"
     model_sha256: str  # the reader model it was fitted on
-    card: dict[str, Any]  # how it was fitted and what it scored (eval/fit_decision.py)
+    card: dict[str, Any]  # how it was fitted and what it scored (train/fit_decision.py)
 
     def probability(self, values: dict[str, float]) -> float:
         """P(the best span is right) for one question's features."""

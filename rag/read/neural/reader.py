@@ -11,7 +11,7 @@ sentence(s) its span lies in. The decision (rag/read/neural/decision.py) turns w
 retrieval saw into the probability that this span is right: below its threshold the reader
 abstains, and the probability is the answer's ``confidence``. The int8 model, its card (data,
 seed, settings, validation metrics, fp32 agreement) and the decision file are built by
-``make train-reader`` (eval/train_neural.py, eval/fit_decision.py).
+``make train-reader`` (train/train_neural.py, train/fit_decision.py).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class ReadingSessions:
 
     On 2 cores, one answer alone: 44 ms at p50 with both cores against 53 ms on one (seed
     article, `rag-eval bench`). Twenty people at once: p50 590 ms with two cores per answer against
-    518 ms on one (`python -m eval.soak`): threads of answers side by side only contend.
+    518 ms on one (`python -m bench.soak`): threads of answers side by side only contend.
     """
 
     def __init__(self, make: Callable[[int], Any], threads: int) -> None:
@@ -122,7 +122,7 @@ class NeuralReader:
         (decision.json beside it) gives a probability of at least ``threshold`` (default: the
         decision's own), an answer read alone on ``threads`` cores (0: all), answers read side
         by side on one each. ``decide=False`` answers every question with probability 1 and
-        needs no decision file (eval/fit_decision.py fits one from those answers).
+        needs no decision file (train/fit_decision.py fits one from those answers).
         BackendUnavailable, naming the command that rebuilds it, when a file is missing or
         does not match this code."""
         directory = directory or shipped_dir()

@@ -1,6 +1,6 @@
 """Reader windows: a retrieved sentence led by a clipped neighbour, encoded with the question.
 
-The neural reader (rag/read/neural/reader.py) and its training (eval/train_neural.py) both build
+The neural reader (rag/read/neural/reader.py) and its training (train/train_neural.py) both build
 their inputs here, so the model sees at question time exactly what it was trained on:
 
     window = make_window(article_sentences, text, centre=8)  # the end of 7, then 8
