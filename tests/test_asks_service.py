@@ -99,6 +99,16 @@ def test_how_someone_reacted_quotes_where_they_speak(service: ArticleService, se
     assert "The Kremlin responded that such a decision would result" in answer.text
 
 
+def test_a_how_question_is_not_answered_with_a_bare_noun(
+    service: ArticleService, seed_id: str
+) -> None:
+    """The reader's span here is "reporters" (whom Peskov told): a noun names no manner."""
+    answer = service.ask(seed_id, "How did the Kremlin respond to Macron?")
+    assert answer.short != "reporters" and not answer.abstained
+    assert answer.text.startswith("“The Kremlin responded that such a decision would result")
+    assert [c.sentence for c in answer.citations] == [3]
+
+
 def test_another_language_gets_one_clear_line(service: ArticleService, seed_id: str) -> None:
     answer = service.ask(seed_id, "Qui a exclu l'envoi de troupes ?")
     assert answer.kind == "other_language" and not answer.abstained

@@ -3,8 +3,10 @@ what a named speaker said.
 
 Nothing here answers what the reader refused, but for two cases: a question about what a
 person the article quotes said or how they reacted, answered with the sentence in which
-they speak; and a yes/no (which has no span for the reader to find), answered only when the
-closest sentence says nearly all of it, or negates it (rag/asks/polarity.py).
+they speak (also when the reader's span to a "how did X react" is a bare noun, which names
+no manner: "reporters", the audience of the statement); and a yes/no (which has no span
+for the reader to find), answered only when the closest sentence says nearly all of it, or
+negates it (rag/asks/polarity.py).
 
     answer = refine(ask, answer, index, question, resources)
 """
@@ -39,9 +41,31 @@ def refine(
         return whole_list(ask, answer, index, resources)
     if ask.kind == "yes_no":
         return yes_no(question, answer)
-    if answer.abstained and asks_for_statement(question):
+    if asks_for_statement(question) and (
+        answer.abstained or names_no_manner(question, answer, index, resources)
+    ):
         answer = statement(question, answer, index, resources) or answer
     return answer
+
+
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET", "NUM", "PUNCT", "ADP", "CCONJ", "PART"})
+
+
+def names_no_manner(
+    question: str, answer: Answer, index: ArticleIndex, resources: Resources
+) -> bool:
+    """A "how …" question answered by a span of nouns and names only: the wrong type, as
+    "reporters" is for "How did the Kremlin respond to Macron?" (a manner is a clause, a
+    verb or an adverb)."""
+    if not question.lstrip(" \"'“").lower().startswith("how") or not answer.citations:
+        return False
+    for citation in answer.citations:
+        start = citation.text.find(answer.short)
+        if start >= 0:
+            doc = parsed(index, resources, citation.sentence)
+            span = doc.char_span(start, start + len(answer.short), alignment_mode="expand")
+            return span is not None and all(t.pos_ in _NOMINAL for t in span)
+    return False
 
 
 def statement(
