@@ -4,15 +4,19 @@
     python -m eval.gate --write-floors    # measures the default answerer, writes the floors
 
 The sets: our own two (eval/sets/, regression checks) and the held-out data we did not write,
-from ../shared/data beside the clone: news-dev (two Wikinews articles) and squad2-dev-4 (four
-SQuAD 2.0 dev articles, whole); and what readers ask (eval/asks.py, pass rate): our own
-seed-article.asks and the held-out asks-dev (four news articles, 100 asks). Where
+from ../shared/data beside the clone: news-dev (two Wikinews articles), news-fit (twelve more,
+written for fitting on news; the shipped decision was not fitted on them, so they measure it
+as held out; a decision fitted on them must be gated on its cross-fitted numbers instead) and
+squad2-dev-4 (four SQuAD 2.0 dev articles, whole); and what readers ask (eval/asks.py, pass
+rate): our own seed-article.asks and the held-out asks-dev (four news articles, 100 asks). Where
 ../shared/data is absent (a bare clone outside CI) the held-out sets are reported as not run,
 in the table and the exit line; under CI=true that fails.
-Floors ("min") and ceilings ("max", false abstention) are written by
+Floors ("min") and ceilings ("max": false abstention, and the calibration error of the
+confidence shown) are written by
 ``python -m eval.gate --write-floors`` from what the shipped answerer scores: the measured value
 less (or plus) two questions' worth of the metric's part (2 / answerable questions for HasAns
-metrics, 2 / unanswerable ones for NoAns, 2 / questions otherwise), at least 0.005. That is the
+metrics, 2 / unanswerable ones for NoAns, 2 / questions otherwise), at least 0.005 (0.01 for the
+calibration error, whose bins move with any answer's confidence). That is the
 room another CPU's rounding needs: the int8 reader's logits differ by at most 0.10 between an
 AVX-512 VNNI CPU and an emulated AVX2 one (train/quantize.py), which can flip only answers
 whose decision or best span is a near tie.
@@ -62,8 +66,8 @@ def gate_set(name: str, data: Path = SHARED_DATA) -> EvalSet | None:
     if name == "squad2-dev-4":
         path = data / "squad2-dev-4-articles.json"
         return read_squad(path) if path.is_file() else None
-    if name == "news-dev":
-        folder = data / "news-dev"
+    if name in ("news-dev", "news-fit"):
+        folder = data / name
         parts = [read_jsonl(qa, qa.with_name(qa.name.replace(".qa.jsonl", ".txt")))
                  for qa in sorted(folder.glob("*.qa.jsonl"))]  # fmt: skip
         if not parts:
@@ -100,11 +104,14 @@ _PARTS = {
     "noans_em": "unanswerable",
     "citation_precision": "questions",
     "asks_pass": "asks",
+    "calibration_error": "questions",
 }
+_CEILINGS = {"false_abstention": 0.005, "calibration_error": 0.01}  # name -> least room
 
 
 def limits_from(metrics: dict[str, float]) -> dict[str, dict[str, float]]:
-    """Floors (ceiling for false abstention) two questions' worth from ``metrics``.
+    """Floors (ceilings for false abstention and calibration error) two questions' worth from
+    ``metrics``.
 
     >>> limits_from({"hasans_f1": 0.8, "noans_em": 0.5, "false_abstention": 0.1,
     ...              "answerable": 50, "unanswerable": 10, "questions": 60})["noans_em"]
@@ -115,8 +122,8 @@ def limits_from(metrics: dict[str, float]) -> dict[str, dict[str, float]]:
         value = metrics.get(name)
         if value is None or value != value:  # absent or NaN
             continue
-        step = max(2 / max(1, int(metrics[part])), 0.005)
-        if name == "false_abstention":
+        step = max(2 / max(1, int(metrics[part])), _CEILINGS.get(name, 0.005))
+        if name in _CEILINGS:
             limits[name] = {"max": math.ceil(min(1.0, value + step) * 1000 - 1e-6) / 1000}
         else:
             limits[name] = {"min": math.floor(max(0.0, value - step) * 1000 + 1e-6) / 1000}
@@ -139,7 +146,9 @@ def write_floors(path: Path, names: list[str]) -> None:
         "Written by `python -m eval.gate --write-floors` with the default answerer: measured "
         "value less two questions' worth of its part, at least 0.005 (plus, for the "
         "false-abstention ceiling): room for another CPU's rounding (eval/gate.py). "
-        "news-dev and squad2-dev-4 are the held-out sets in ../shared/data."
+        "news-dev, news-fit, squad2-dev-4 and asks-dev are the held-out sets in ../shared/data "
+        "(news-fit: the shipped decision was not fitted on it); the asks sets' floor is on the "
+        "pass rate. calibration_error (a ceiling) is the ECE of the confidence shown."
     )
     path.write_text(json.dumps({"note": note, "sets": sets}, indent=2) + "\n", encoding="utf-8")
 
@@ -148,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     if argv is None:
         argv = sys.argv[1:]
-    names = ["seed-article", "harbour-bridge", "news-dev", "squad2-dev-4", *ASKS_SETS]
+    names = ["seed-article", "harbour-bridge", "news-dev", "news-fit", "squad2-dev-4", *ASKS_SETS]
     if argv == ["--write-floors"]:
         write_floors(HERE / "floors.json", names)
         return 0

@@ -204,3 +204,16 @@ def test_roc_auc_and_calibration_of_a_perfect_ranking() -> None:
 
     assert roc_auc([0.9, 0.8, 0.2], [True, True, False]) == 1.0
     assert calibration([1.0, 0.0], [True, False])[0] == 0.0
+
+
+def test_the_gate_puts_a_ceiling_on_calibration_error_and_reads_news_fit() -> None:
+    from eval.gate import SHARED_DATA, gate_set, limits_from
+
+    limits = limits_from(
+        {"calibration_error": 0.035, "hasans_f1": 0.66, "answerable": 612, "questions": 1436}
+    )
+    assert limits["calibration_error"] == {"max": 0.045}  # at least 0.01 of room
+    assert limits["hasans_f1"] == {"min": 0.655}  # at least 0.005
+    news_fit = gate_set("news-fit", SHARED_DATA)
+    assert news_fit is not None and len(news_fit.items) == 360
+    assert len({item.article for item in news_fit.items}) == 12
