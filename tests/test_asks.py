@@ -247,3 +247,39 @@ def test_spelling_leaves_an_inflection_of_an_article_word_alone() -> None:
     assert tidy_question("Who refereed the match?", {"referee", "match"}, set(), set()) == (
         "Who refereed the match?"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span", "expected"),
+    [
+        (
+            "Several NATO members quickly ruled out sending troops to Ukraine following "
+            "Macron’s comments, including Britain, Germany, Spain and Poland, according to Reuters.",
+            "NATO members",
+            ("including", "Britain, Germany, Spain and Poland"),
+        ),
+        (
+            "Four clubs, such as Arsenal and Chelsea, objected to the plan.",
+            "Four clubs",
+            ("such as", "Arsenal and Chelsea"),
+        ),
+        (
+            "Several countries, including the U.S. and Britain, sent aid.",
+            "Several countries",
+            None,  # "the U.S." is not read as a name: left as it is, never half a list
+        ),
+        # a single group named by no list, and a name that is no group: left as they are
+        ("Several NATO members quickly ruled out sending troops.", "NATO members", None),
+        ("Macron spoke first, including remarks on Britain, Germany and Spain.", "Macron", None),
+        ("Two members, including Ruth Davidson of the Conservatives, abstained.", "members", None),
+    ],
+)
+def test_a_group_the_sentence_goes_on_to_name_gets_the_names(
+    sentence: str, span: str, expected: tuple[str, str] | None
+) -> None:
+    from rag.asks.lists import named_examples
+
+    start = sentence.index(span)
+    found = named_examples(sentence, start, start + len(span))
+    shown = None if found is None else (found[0], sentence[found[1][0] : found[1][1]])
+    assert shown == expected

@@ -99,6 +99,15 @@ def test_how_someone_reacted_quotes_where_they_speak(service: ArticleService, se
     assert "The Kremlin responded that such a decision would result" in answer.text
 
 
+def test_who_answered_with_a_group_also_gets_the_names_the_sentence_gives(
+    service: ArticleService, seed_id: str
+) -> None:
+    answer = service.ask(seed_id, "Who ruled out sending troops?")
+    assert answer.text == "NATO members, including Britain, Germany, Spain and Poland [8]"
+    assert answer.short == "Britain, Germany, Spain and Poland"  # in the cited sentence
+    assert [c.sentence for c in answer.citations] == [8]
+
+
 def test_a_how_question_is_not_answered_with_a_bare_noun(
     service: ArticleService, seed_id: str
 ) -> None:

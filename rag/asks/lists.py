@@ -8,6 +8,10 @@ list gets the sentence's list whose items are of the kind it asks for (places fo
 
     >>> # "Which countries ruled out sending troops?" with the span "Britain":
     >>> # extend_over_list(doc, span) -> "Britain, Germany, Spain and Poland"
+
+A "who" answered with a group ("NATO members") that the sentence goes on to name
+("…, including Britain, Germany, Spain and Poland") gets the names too (``named_examples``,
+from the text alone).
 """
 
 from __future__ import annotations
@@ -121,3 +125,27 @@ def list_span(doc: Doc, start: int, end: int, question: str) -> tuple[int, int] 
         best = max(fitting, key=lambda c: len(c.items))
         return best.start, best.end
     return None
+
+
+_WORD = r"[A-Z](?:[\w'’&-]|\.(?=\w))*"  # "U.S" keeps its dot; "Poland." does not
+_NAME = rf"{_WORD}(?:\s+(?:of\s+|the\s+)?{_WORD})*"
+_NAMES = re.compile(
+    rf"\b(including|such as|among them|namely)\s+({_NAME}(?:,\s+{_NAME})*,?\s+(?:and|or)\s+{_NAME})"
+)
+_GROUP = re.compile(r"\b[a-z]+[^su\W]s$|\b[a-z]+ies$|\b(people|men|women|children)$")
+
+
+def named_examples(sentence: str, start: int, end: int) -> tuple[str, tuple[int, int]] | None:
+    """When the span [start, end) of ``sentence`` ends in a plural common noun (a group:
+    "NATO members") and later in the sentence "including", "such as", "among them" or
+    "namely" introduces two or more names: that word and the names' character span; else
+    None. Pure text (no parse): a "who" about an indexed article stays light.
+
+    >>> s = "Several NATO members ruled out troops, including Britain, Spain and Poland."
+    >>> named_examples(s, 8, 20)
+    ('including', (49, 74))
+    """
+    if not _GROUP.search(sentence[start:end]):
+        return None
+    found = _NAMES.search(sentence, end)
+    return None if found is None else (found.group(1), found.span(2))

@@ -13,10 +13,11 @@ negates it (rag/asks/polarity.py).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rag.asks.kinds import Ask
-from rag.asks.lists import list_span
+from rag.asks.lists import list_span, named_examples
 from rag.asks.memo import named_among, parsed
 from rag.asks.people import ORG_LABELS, Person
 from rag.asks.polarity import polarity
@@ -41,6 +42,8 @@ def refine(
         return whole_list(ask, answer, index, resources)
     if ask.kind == "yes_no":
         return yes_no(question, answer)
+    if not answer.abstained and _WHO.match(question):
+        answer = group_named(answer)
     if asks_for_statement(question) and (
         answer.abstained or names_no_manner(question, answer, index, resources)
     ):
@@ -101,6 +104,28 @@ def whole_list(ask: Ask, answer: Answer, index: ArticleIndex, resources: Resourc
             answer.short = short
             answer.text = f"{short} {citation_markers(c.sentence for c in answer.citations)}"
             break
+    return answer
+
+
+_WHO = re.compile(r"^\W*(?:(?:so|and|ok|okay|then|but)\W+)*(who|whom)\b", re.I)
+
+
+def group_named(answer: Answer) -> Answer:
+    """A "who" answered with a group the cited sentence goes on to name gets the names, the
+    group kept as their context: "NATO members, including Britain, Germany, Spain and
+    Poland [8]", the short answer "Britain, Germany, Spain and Poland" (rag/asks/lists.py)."""
+    for citation in answer.citations:
+        start = citation.text.find(answer.short)
+        if start < 0:
+            continue
+        found = named_examples(citation.text, start, start + len(answer.short))
+        if found is not None:
+            word, (a, b) = found
+            names = citation.text[a:b]
+            markers = citation_markers(c.sentence for c in answer.citations)
+            answer.text = f"{answer.short}, {word} {names} {markers}"
+            answer.short = names
+        break
     return answer
 
 
