@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.asks.kinds import is_plural_noun
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -132,7 +134,6 @@ _NAME = rf"{_WORD}(?:\s+(?:of\s+|the\s+)?{_WORD})*"
 _NAMES = re.compile(
     rf"\b(including|such as|among them|namely)\s+({_NAME}(?:,\s+{_NAME})*,?\s+(?:and|or)\s+{_NAME})"
 )
-_GROUP = re.compile(r"\b[a-z]+[^su\W]s$|\b[a-z]+ies$|\b(people|men|women|children)$")
 
 
 def named_examples(sentence: str, start: int, end: int) -> tuple[str, tuple[int, int]] | None:
@@ -145,7 +146,8 @@ def named_examples(sentence: str, start: int, end: int) -> tuple[str, tuple[int,
     >>> named_examples(s, 8, 20)
     ('including', (49, 74))
     """
-    if not _GROUP.search(sentence[start:end]):
+    last = sentence[start:end].split()[-1:]
+    if not last or not last[0].islower() or not is_plural_noun(last[0]):
         return None
     found = _NAMES.search(sentence, end)
     return None if found is None else (found.group(1), found.span(2))

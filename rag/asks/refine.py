@@ -13,10 +13,10 @@ negates it (rag/asks/polarity.py).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from rag.asks.kinds import Ask
+from rag.asks.kinds import Ask, core_words
 from rag.asks.lists import list_span, named_examples
 from rag.asks.memo import named_among, parsed
 from rag.asks.people import ORG_LABELS, Person
@@ -33,8 +33,8 @@ def refine(
     ask: Ask, answer: Answer, index: ArticleIndex, question: str, resources: Resources
 ) -> Answer:
     """``answer`` (to ``question``, the ask as resolved and tidied) shaped for its kind:
-    every item of a list; Yes/No first; what a named speaker said when the reader found
-    no span."""
+    every item of a list; Yes/No first; a group's names for a "who"; what a named speaker
+    said when the reader found no span, or only a bare noun for a "how"."""
     answer.kind = ask.kind
     if not answer.backend.startswith("extractive"):
         return answer  # an LLM's own words are kept; its citations were checked already
@@ -42,7 +42,7 @@ def refine(
         return whole_list(ask, answer, index, resources)
     if ask.kind == "yes_no":
         return yes_no(question, answer)
-    if not answer.abstained and _WHO.match(question):
+    if not answer.abstained and core_words(question)[:1] in (["who"], ["whom"]):
         answer = group_named(answer)
     if asks_for_statement(question) and (
         answer.abstained or names_no_manner(question, answer, index, resources)
@@ -60,15 +60,22 @@ def names_no_manner(
     """A "how …" question answered by a span of nouns and names only: the wrong type, as
     "reporters" is for "How did the Kremlin respond to Macron?" (a manner is a clause, a
     verb or an adverb)."""
-    if not question.lstrip(" \"'“").lower().startswith("how") or not answer.citations:
+    held = next(spans_in_citations(answer), None)
+    if core_words(question)[:1] != ["how"] or held is None:
         return False
+    citation, start = held
+    doc = parsed(index, resources, citation.sentence)
+    span = doc.char_span(start, start + len(answer.short), alignment_mode="expand")
+    return span is not None and all(t.pos_ in _NOMINAL for t in span)
+
+
+def spans_in_citations(answer: Answer) -> Iterator[tuple[Citation, int]]:
+    """(citation, where the short answer starts in its text) for each cited sentence that
+    holds the short answer, in citation order."""
     for citation in answer.citations:
         start = citation.text.find(answer.short)
         if start >= 0:
-            doc = parsed(index, resources, citation.sentence)
-            span = doc.char_span(start, start + len(answer.short), alignment_mode="expand")
-            return span is not None and all(t.pos_ in _NOMINAL for t in span)
-    return False
+            yield citation, start
 
 
 def statement(
@@ -93,10 +100,7 @@ def statement(
 def whole_list(ask: Ask, answer: Answer, index: ArticleIndex, resources: Resources) -> Answer:
     """The reader's span extended over the list it is an item of, in the first cited
     sentence that holds the span (rag/asks/lists.py)."""
-    for citation in answer.citations:
-        start = citation.text.find(answer.short)
-        if start < 0:
-            continue
+    for citation, start in spans_in_citations(answer):
         doc = parsed(index, resources, citation.sentence)
         span = list_span(doc, start, start + len(answer.short), ask.question)
         if span is not None:
@@ -107,25 +111,21 @@ def whole_list(ask: Ask, answer: Answer, index: ArticleIndex, resources: Resourc
     return answer
 
 
-_WHO = re.compile(r"^\W*(?:(?:so|and|ok|okay|then|but)\W+)*(who|whom)\b", re.I)
-
-
 def group_named(answer: Answer) -> Answer:
     """A "who" answered with a group the cited sentence goes on to name gets the names, the
     group kept as their context: "NATO members, including Britain, Germany, Spain and
     Poland [8]", the short answer "Britain, Germany, Spain and Poland" (rag/asks/lists.py)."""
-    for citation in answer.citations:
-        start = citation.text.find(answer.short)
-        if start < 0:
-            continue
-        found = named_examples(citation.text, start, start + len(answer.short))
-        if found is not None:
-            word, (a, b) = found
-            names = citation.text[a:b]
-            markers = citation_markers(c.sentence for c in answer.citations)
-            answer.text = f"{answer.short}, {word} {names} {markers}"
-            answer.short = names
-        break
+    held = next(spans_in_citations(answer), None)
+    if held is None:
+        return answer
+    citation, start = held
+    found = named_examples(citation.text, start, start + len(answer.short))
+    if found is not None:
+        word, (a, b) = found
+        names = citation.text[a:b]
+        markers = citation_markers(c.sentence for c in answer.citations)
+        answer.text = f"{answer.short}, {word} {names} {markers}"
+        answer.short = names
     return answer
 
 
