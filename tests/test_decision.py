@@ -28,6 +28,11 @@ ARTICLE = article_from_text(
 )
 
 
+def _place(sentence, word: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    start = sentence.start + sentence.text.index(word)
+    return start, start + len(word)
+
+
 def reading(question: str, best: int = 0, margins: tuple[float, ...] = (4.0, -2.0)) -> Reading:
     passages = [
         Passage(ARTICLE.sentence(3), score=0.9, dense=0.7, lexical=6.0, rank=1),
@@ -38,6 +43,8 @@ def reading(question: str, best: int = 0, margins: tuple[float, ...] = (4.0, -2.
         margins=margins,
         nulls=(1.0, 3.0),
         spans=("Britain, Germany, Spain and Poland", "Macron"),
+        places=(_place(ARTICLE.sentence(3), "Britain"), _place(ARTICLE.sentence(2), "He")),
+        windows_wanted=2,
         best=best,
         window_text=ARTICLE.sentence(3).text,
         cited=[ARTICLE.sentence(3)],
@@ -51,7 +58,7 @@ def test_features_read_the_reader_retrieval_and_question() -> None:
     assert list(f) == list(FEATURES)
     assert f["margin"] == 4.0 and f["margin_gap"] == 6.0 and f["null"] == 1.0
     assert f["agree"] == 0.5 and f["positive_windows"] == 0.5 and f["window_rank"] == 0.0
-    assert f["dense_top"] == 0.7 and f["lexical_best_share"] == 1.0
+    assert f["dense_top"] == 0.7 and f["lexical_best_share"] == 1.0  # capped: 6.0 / 6.0
     assert f["overlap_cited"] == 1.0  # ruled, out... sending, troops: all in sentence 3
     assert f["missing_terms"] == 0.0 and f["missing_names"] == 0.0
     assert (f["typed"], f["type_fits"]) == (1.0, 1.0)  # who -> a capitalised span
@@ -65,13 +72,31 @@ def test_a_question_about_what_the_article_never_names_shows_it() -> None:
     assert g["missing_terms"] == 1.0  # another language: none of its words are here
 
 
-def test_a_lone_window_has_a_wide_gap_and_full_agreement() -> None:
+def test_a_lone_window_reads_as_one_window_of_a_long_article_s_reading() -> None:
+    # A one-sentence article gives one window: no rival anywhere (the gap from nothing, not
+    # a 20-point gap) and one window of the reading's two that says something, as on an
+    # article long enough for both windows.
     r = reading("Who ruled out sending troops?", margins=(4.0,))
     r = Reading(
-        **{**r.__dict__, "nulls": (1.0,), "spans": ("Britain",), "passages": r.passages[:1]}
+        **{
+            **r.__dict__,
+            "nulls": (1.0,),
+            "spans": ("Britain",),
+            "places": r.places[:1],
+            "passages": r.passages[:1],
+        }
     )
     f = decision_features(r)
-    assert f["margin_gap"] == 20.0 and f["agree"] == 1.0
+    assert f["margin_gap"] == 4.0 and f["agree"] == 0.5 and f["positive_windows"] == 0.5
+
+
+def test_a_window_whose_span_lies_where_the_answer_does_is_no_rival() -> None:
+    # Adjacent retrieved sentences give overlapping windows that may read the same span:
+    # that is the answer read twice, not a second candidate.
+    r = reading("Who ruled out sending troops?", margins=(4.0, 3.5))
+    twice = Reading(**{**r.__dict__, "places": (r.places[0], r.places[0])})
+    assert decision_features(r)["margin_gap"] == 0.5  # a rival elsewhere
+    assert decision_features(twice)["margin_gap"] == 4.0  # no rival: the gap from nothing
 
 
 def _decision(**changes: object) -> Decision:

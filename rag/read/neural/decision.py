@@ -4,7 +4,7 @@
     decision = Decision.load(folder)             # rag/read/neural/decision.json
     p = decision.probability(features)           # of answers given p = 0.7, about 70 % are right
 
-A logistic regression over what the reader saw (best margin, the runner-up window, agreement
+A logistic regression over what the reader saw (best margin, the best rival elsewhere, agreement
 across windows, span length, the [CLS] scores), what retrieval saw (dense and BM25 scores and
 the rank of the window that answers) and what the question shares with the article (content
 words found around the cited sentence, names and numbers found nowhere, the answer's type
@@ -34,16 +34,16 @@ REFIT = "Rebuild it with `make train-reader` (or `python -m train.fit_decision` 
 FEATURES = (
     "margin",  # best window: span score - [CLS] score
     "null",  # best window's [CLS] ("no answer here") score
-    "margin_gap",  # best margin - the runner-up window's (capped)
-    "agree",  # share of windows whose best span is the same text
-    "positive_windows",  # share of windows whose span beats their [CLS]
+    "margin_gap",  # best margin - the best margin found elsewhere in the article (capped)
+    "agree",  # windows whose best span is the same text, per window a reading has
+    "positive_windows",  # windows whose span beats their [CLS], per window a reading has
     "span_words",  # log(1 + words in the span)
     "span_in_question",  # share of the span's content words the question already has
     "window_rank",  # retrieval rank of the answering window, 0 = first
     "dense_top",  # cosine of the question to the top retrieved sentence
     "dense_best",  # ... to the answering window's sentence
     "lexical_top",  # log(1 + BM25 of the top sentence)
-    "lexical_best_share",  # BM25 of the answering sentence / the top one
+    "lexical_best_share",  # BM25 of the answering sentence / the top one (at most 1)
     "overlap_cited",  # question content words found in the cited sentences and neighbours
     "overlap_window",  # ... in the answering window
     "missing_terms",  # question content words found nowhere in the article
@@ -96,6 +96,8 @@ class Reading:
     margins: Sequence[float]  # per window: best span score - [CLS] score
     nulls: Sequence[float]  # per window: [CLS] score
     spans: Sequence[str]  # per window: the best span's text
+    places: Sequence[tuple[int, int]]  # per window: the best span's (start, end) in the article
+    windows_wanted: int  # the windows a reading has when the article is long enough
     best: int  # the window that answers
     window_text: str  # the answering window's text
     cited: Sequence[Sentence]  # the sentences the best span lies in
@@ -156,13 +158,26 @@ def answer_type(question: str, span: str) -> tuple[float, float]:
 
 
 def decision_features(r: Reading) -> dict[str, float]:
-    """The decision's inputs for one question (all finite; FEATURES names them in order)."""
+    """The decision's inputs for one question (all finite; FEATURES names them in order).
+
+    They mean the same on an article of two sentences and of two thousand: a window whose span
+    lies where the answer's does (two windows overlap on adjacent sentences) is no rival, a
+    reading with no rival elsewhere gets the gap from nothing (0), and the shares count the
+    windows a reading has on a long article, so a short article's lone window reads as one
+    window of three that says something.
+    """
     margin = r.margins[r.best]
-    others = [m for i, m in enumerate(r.margins) if i != r.best]
-    runner_up = max(others) if others else margin - 20.0
+    start, end = r.places[r.best]
+    rivals = [
+        m
+        for i, (m, (s, e)) in enumerate(zip(r.margins, r.places, strict=True))
+        if i != r.best and not (s < end and start < e)
+    ]
+    runner_up = max(rivals, default=0.0)
     span = r.spans[r.best]
     norm = " ".join(span.lower().split())
-    agree = sum(1 for s in r.spans if " ".join(s.lower().split()) == norm) / len(r.spans)
+    same = sum(1 for s in r.spans if " ".join(s.lower().split()) == norm)
+    wanted = max(r.windows_wanted, len(r.margins))
     top, chosen = r.passages[0], r.passages[r.best]
     stems = content_stems(r.question)
     article = r.article
@@ -177,15 +192,15 @@ def decision_features(r: Reading) -> dict[str, float]:
         "margin": margin,
         "null": r.nulls[r.best],
         "margin_gap": min(margin - runner_up, 20.0),
-        "agree": agree,
-        "positive_windows": sum(1 for m in r.margins if m > 0) / len(r.margins),
+        "agree": same / wanted,
+        "positive_windows": sum(1 for m in r.margins if m > 0) / wanted,
         "span_words": math.log1p(len(span.split())),
         "span_in_question": _share_found(content_stems(span), r.question) if span else 0.0,
         "window_rank": float(r.best),
         "dense_top": top.dense,
         "dense_best": chosen.dense,
         "lexical_top": math.log1p(max(top.lexical, 0.0)),
-        "lexical_best_share": chosen.lexical / top.lexical if top.lexical > 0 else 0.0,
+        "lexical_best_share": min(chosen.lexical / top.lexical, 1.0) if top.lexical > 0 else 0.0,
         "overlap_cited": _share_found(stems, near),
         "overlap_window": _share_found(stems, r.window_text),
         "missing_terms": len(stems - in_article) / len(stems) if stems else 0.0,

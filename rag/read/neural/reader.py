@@ -225,11 +225,14 @@ class NeuralReader:
             for s in article.sentences[window.first - 1 : window.last]
             if s.start < end and start < s.end
         ]
+        read_spans = list(zip(spans, windows, strict=True))
         reading = Reading(
             question=question,
             margins=[s.margin for s in spans],
             nulls=[s.null for s in spans],
-            spans=[w.text[s.start : s.end] for s, w in zip(spans, windows, strict=True)],
+            spans=[w.text[s.start : s.end] for s, w in read_spans],
+            places=[(w.start + s.start, w.start + s.end) for s, w in read_spans],
+            windows_wanted=self.top_k,
             best=best,
             window_text=window.text,
             cited=cited,
