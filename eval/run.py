@@ -136,7 +136,7 @@ class Running:
         self.settings = settings
         self.service = ArticleService(settings, resources)
         if settings.backend != "extractive":
-            self.service.chat_model(settings.backend)  # BackendUnavailable now, not per ask
+            self.service.chat_models.get(settings.backend)  # BackendUnavailable now, not per ask
         self.articles: dict[str, Article] = {}
         self.problems = list(problems)
         self.predictions: list[dict[str, Any]] = []

@@ -67,7 +67,7 @@ class Session:
             err.print(f"note: {self.article.notice}")
         self.service = ArticleService(settings)
         if settings.backend != "extractive":
-            self.service.chat_model(settings.backend)  # a missing backend fails before indexing
+            self.service.chat_models.get(settings.backend)  # missing: fail before indexing
         with _progress(show_progress, len(self.article.sentences)) as on_progress:
             self.loaded = self.service.load(self.article, on_progress=on_progress)
         self.index = self.loaded.index

@@ -26,8 +26,9 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from rag.article_texts import ArticleTexts
 from rag.asks.answerer import AskAnswerer
 from rag.config import Settings
-from rag.errors import ArticleError, IndexingError
-from rag.index.collection import ArticleIndex, Progress
+from rag.errors import ArticleError, IndexingError, RagError
+from rag.generate.chat_models import ChatModels
+from rag.index.collection import ArticleIndex, Progress, collection_name
 from rag.index.store import is_missing_collection
 from rag.ingest.article import article_from_text, load_path, load_url
 from rag.pipeline import (
@@ -88,7 +89,8 @@ class ArticleService:
         self._texts = ArticleTexts(TEXT_BUDGET_CHARS)
         self._lock = threading.Lock()  # guards _loaded
         self._indexing = threading.Lock()  # one embedding job at a time: 2 cores
-        self._models: dict[str, Any] | None = None  # configured LLM backends, made once
+        self._later: Article | None = None  # the start article, indexed after the page
+        self.chat_models = ChatModels(settings)  # the LLM backends, each made once
         self.asks = AskAnswerer(self.resources)
 
     def warm_up(self) -> None:
@@ -99,43 +101,38 @@ class ArticleService:
             _ = self.resources.reader, self.resources.store
 
     def warm_up_rest(self) -> threading.Thread:
-        """Load spaCy and the document embedder (torch) in a started thread: only a new
-        article, small talk, people and lists need them, and the page need not wait."""
+        """In a started thread, so that the page need not wait: the document embedder (torch),
+        then the start article ``load_or_later`` left to index, then spaCy (only a new
+        article, small talk, people and lists need them)."""
 
         def load_the_rest() -> None:
             with self._indexing:  # a new article's embedding waits for its embedder
-                _ = self.resources.nlp
                 _ = getattr(self.resources.embedder, "documents", None)
+            later, self._later = self._later, None
+            if later is not None:
+                try:
+                    self.load(later)  # a question about it meanwhile waits for this
+                except RagError as exc:  # asked about, it is indexed again, with the message
+                    log.warning("the start article was not indexed: %s", exc)
+            with self._indexing:
+                _ = self.resources.nlp
 
         thread = threading.Thread(target=load_the_rest, name="warm-up", daemon=True)
         thread.start()
         return thread
 
-    def available_backends(self) -> list[str]:
-        """The answerers installed and configured here; extractive needs nothing and is first."""
-        return ["extractive", *self._configured()]
-
-    def missing_backends(self) -> dict[str, str]:
-        """Optional answerers this set-up left out, with the command that installs each."""
-        from rag.generate.backends import LOCAL_INSTALL, local_installed
-
-        return {} if local_installed() else {"local": LOCAL_INSTALL}
-
-    def _configured(self) -> dict[str, Any]:
-        if self._models is None:
-            from rag.generate.backends import configured_models
-
-            self._models = configured_models(self.settings)
-        return self._models
-
-    def chat_model(self, backend: str) -> Any:
-        """The backend's chat model; BackendUnavailable (naming the fix) when it has none."""
-        models = self._configured()
-        if backend not in models:
-            from rag.generate.backends import make_chat_model
-
-            models[backend] = make_chat_model(backend, self.settings)  # raises with the fix
-        return models[backend]
+    def load_or_later(self, article: Article) -> LoadedArticle | None:
+        """``article`` loaded when that takes no embedding (it is in memory or the store: a
+        reopen takes milliseconds); else None, its text kept for ``warm_up_rest`` to index
+        after the page is served, and for any question about it to index meanwhile."""
+        key = article_id(article)
+        if self._in_memory(key) or self.resources.store.exists(
+            collection_name(article, self.settings)
+        ):
+            return self.load(article)
+        self._texts.add(key, article)
+        self._later = article
+        return None
 
     def load(self, article: Article, on_progress: Progress | None = None) -> LoadedArticle:
         """The loaded article, indexing it first when it is not in memory (embedding it again
@@ -262,7 +259,7 @@ class ArticleService:
             return
         from rag.generate.answerer import LlmAnswerer
 
-        model = self.chat_model(backend)
+        model = self.chat_models.get(backend)
         if not self.resources.store.exists(loaded.index.collection):  # a check costs ~1 ms
             loaded = self._reindexed(loaded)
         resolved = rewrite_with_model(asked, history or [], model, self.settings)

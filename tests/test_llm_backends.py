@@ -57,7 +57,7 @@ def ask_troops(service: ArticleService, script: Script, article, reply: str) -> 
 
 
 def test_openai_is_offered_when_configured(service: ArticleService) -> None:
-    backends = service.available_backends()
+    backends = service.chat_models.available()
     assert backends[0] == "extractive" and "openai" in backends and "hf" not in backends
 
 

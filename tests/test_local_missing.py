@@ -37,8 +37,8 @@ def test_the_answerer_selector_lists_local_as_not_installed(
     without_xllamacpp: None, tmp_path: Path
 ) -> None:
     service = ArticleService(Settings(data_dir=tmp_path))
-    assert service.missing_backends() == {"local": "make local"}
-    assert backend_choices(service) == [
+    assert service.chat_models.missing() == {"local": "make local"}
+    assert backend_choices(service.chat_models) == [
         ("extractive", "extractive"),
         ("local (not installed: run `make local`)", "local"),
     ]
@@ -46,7 +46,7 @@ def test_the_answerer_selector_lists_local_as_not_installed(
 
 def test_an_installed_local_model_is_not_listed_as_missing(tmp_path: Path) -> None:
     service = ArticleService(Settings(data_dir=tmp_path))
-    assert service.missing_backends() == {}  # make test installs it
+    assert service.chat_models.missing() == {}  # make test installs it
 
 
 def test_cli_backend_local_prints_the_command_and_exits_2(

@@ -58,6 +58,8 @@ def test_status_line_names_the_file_not_its_folder() -> None:
     line = status_line(article, 1.234)
     assert line.startswith("**story.txt** · 3 sentences · ")
     assert re.search(r"ready in 1\.23 s$", line)
+    pending = status_line(article, None)  # the start article, indexed after the page is served
+    assert pending.endswith("words") and "ready in" not in pending
     assert display_source("https://example.com/a") == "https://example.com/a"
     assert display_source("<pasted text>") == "Pasted text"
 

@@ -69,15 +69,16 @@ class ChatApp:
             return []
 
     # ---- loading ------------------------------------------------------------------
-    def shown(self, loaded: LoadedArticle, turns: list[Turn] | None = None) -> tuple[Any, ...]:
-        """Outputs after a load: state, panel, status, example chips, the chat (fresh, or
-        ``turns`` restored with the last answer's sentences highlighted), the browser's saved
-        article and chat, export."""
+    def shown(
+        self, article: Article, seconds: float | None, turns: list[Turn] | None = None
+    ) -> tuple[Any, ...]:
+        """Outputs after a load (``seconds`` it took; None: still being indexed): state,
+        panel, status, example chips, the chat (fresh, or ``turns`` restored with the last
+        answer's sentences highlighted), the browser's saved article and chat, export."""
         turns = turns or []
-        article = loaded.article
         examples = suggest_questions(article, lambda: self.service.resources.nlp)
         chips = gr.Dataset(samples=[[q] for q in examples], visible=bool(examples))
-        status = status_line(article, loaded.seconds)
+        status = status_line(article, seconds)
         messages = turn_messages(turns)
         cited = {c.sentence for c in turns[-1].answer.citations} if turns else set()
         panel = article_html(article, cited)
@@ -90,7 +91,7 @@ class ChatApp:
 
         try:
             loaded = load(on_progress)
-            outputs = self.shown(loaded)
+            outputs = self.shown(loaded.article, loaded.seconds)
             notices = self.service.resources.notices
             while notices:
                 gr.Warning(notices.pop(0))
@@ -181,7 +182,7 @@ class ChatApp:
             return (*skip[:5], {}, {}, gr.DownloadButton(value=None, interactive=False))
         if kept is None:  # no article loaded here: the chat, if any, is about the start article
             turns = self.turns_of(chat, shown)
-            return self.shown(self.service.load(shown), turns) if turns else skip
+            return self.shown(shown, self.service.load(shown).seconds, turns) if turns else skip
         try:
             loaded = self._reopen(kept)
         except RagError as exc:
@@ -190,7 +191,7 @@ class ChatApp:
         if loaded is not None:
             if kept.notice:
                 gr.Info(kept.notice)
-            return self.shown(loaded, kept.turns)
+            return self.shown(loaded.article, loaded.seconds, kept.turns)
         # too large to keep, and not at an address: the chat alone, beside the start article
         start = self.service.load(shown)
         status = f"{status_line(shown, start.seconds)}  \n⚠️ {escape(kept.notice)}"

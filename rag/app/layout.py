@@ -18,34 +18,36 @@ from gradio.events import api as endpoint
 
 from rag.app.chat import ChatApp
 from rag.app.saved import ARTICLE_KEY, CHAT_KEY, browser_secret
-from rag.service import LoadedArticle
+from rag.generate.chat_models import ChatModels
+from rag.types import Article
 
 ANSWER_SLOTS = 2  # answers computed at once (see the module docstring)
 
 
-def backend_choices(service: Any) -> list[tuple[str, str]]:
+def backend_choices(models: ChatModels) -> list[tuple[str, str]]:
     """(label, value) for the Answerer selector: the installed answerers, then each optional
     one this set-up left out, labelled with the command that installs it (choosing it anyway
     answers with that command in the chat).
 
     >>> class Fake:
-    ...     def available_backends(self): return ["extractive"]
-    ...     def missing_backends(self): return {"local": "make local"}
-    >>> backend_choices(Fake())
+    ...     def available(self): return ["extractive"]
+    ...     def missing(self): return {"local": "make local"}
+    >>> backend_choices(Fake())  # type: ignore[arg-type]
     [('extractive', 'extractive'), ('local (not installed: run `make local`)', 'local')]
     """
-    choices = [(name, name) for name in service.available_backends()]
-    for name, command in service.missing_backends().items():
+    choices = [(name, name) for name in models.available()]
+    for name, command in models.missing().items():
         choices.append((f"{name} (not installed: run `{command}`)", name))
     return choices
 
 
-def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
-    """The page: chat on the left, the article on the right (stacked on phones)."""
-    _, first_html, first_status, first_chips, *_ = app.shown(start)
+def build_demo(app: ChatApp, start: Article, seconds: float | None) -> gr.Blocks:
+    """The page: chat on the left, the article on the right (stacked on phones); ``start``
+    took ``seconds`` to load (None: it is indexed once the page is served)."""
+    _, first_html, first_status, first_chips, *_ = app.shown(start, seconds)
     secret = browser_secret(app.service.settings.data_dir)
     with gr.Blocks(title="Article chatbot") as demo:
-        article = gr.State(start.article)
+        article = gr.State(start)
         # this browser's article and chat, kept in its localStorage (rag/app/saved.py)
         saved = gr.BrowserState({}, storage_key=ARTICLE_KEY, secret=secret)
         kept_chat = gr.BrowserState({}, storage_key=CHAT_KEY, secret=secret)
@@ -83,7 +85,7 @@ def build_demo(app: ChatApp, start: LoadedArticle) -> gr.Blocks:
                     layout="gallery",
                 )
                 with gr.Row():
-                    backends = backend_choices(app.service)
+                    backends = backend_choices(app.service.chat_models)
                     backend = gr.Dropdown(
                         backends,
                         value=backends[0][1],

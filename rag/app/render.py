@@ -115,15 +115,15 @@ def display_source(source: str) -> str:
     return source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def status_line(article: Article, seconds: float) -> str:
-    """One line under the article: what is loaded and how long indexing took; under it, the
-    loading notice (the encoding used, bytes replaced) when there is one."""
+def status_line(article: Article, seconds: float | None) -> str:
+    """One line under the article: what is loaded and how long indexing took (None: the
+    start article, indexed once the page is served); under it, the loading notice (the
+    encoding used, bytes replaced) when there is one."""
     name = article.title or display_source(article.source)
     words = len(article.text.split())
-    line = (
-        f"**{escape(name)}** · {len(article.sentences)} sentences · {words:,} words · "
-        f"ready in {seconds:.2f} s"
-    )
+    line = f"**{escape(name)}** · {len(article.sentences)} sentences · {words:,} words"
+    if seconds is not None:
+        line += f" · ready in {seconds:.2f} s"
     return f"{line}  \n⚠️ {escape(article.notice)}" if article.notice else line
 
 

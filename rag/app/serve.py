@@ -23,8 +23,9 @@ def start_article_source(settings: Settings) -> str:
 
 
 def build(settings: Settings):  # type: ignore[no-untyped-def]
-    """The Gradio Blocks for ``settings``, with the start article indexed and the models an
-    answer needs warm."""
+    """The Gradio Blocks for ``settings``, with the models an answer needs warm and the start
+    article indexed, or, when it must be embedded, indexed by ``warm_up_rest`` once the page
+    is served (a question about it meanwhile waits for that)."""
     return build_with_service(settings)[0]
 
 
@@ -37,8 +38,9 @@ def build_with_service(settings: Settings):  # type: ignore[no-untyped-def]
 
     service = ArticleService(settings)
     service.warm_up()
-    start = service.load(load_source(start_article_source(settings), settings))
-    return build_demo(ChatApp(service), start), service
+    start = load_source(start_article_source(settings), settings)
+    loaded = service.load_or_later(start)  # not yet when it must be embedded: the page first
+    return build_demo(ChatApp(service), start, None if loaded is None else loaded.seconds), service
 
 
 def main() -> None:
