@@ -106,15 +106,14 @@ class ArticleService:
         article, small talk, people and lists need them)."""
 
         def load_the_rest() -> None:
-            with self._indexing:  # a new article's embedding waits for its embedder
+            with self._indexing:  # a load or a question about a new article waits for this
                 _ = getattr(self.resources.embedder, "documents", None)
-            later, self._later = self._later, None
-            if later is not None:
-                try:
-                    self.load(later)  # a question about it meanwhile waits for this
-                except RagError as exc:  # asked about, it is indexed again, with the message
-                    log.warning("the start article was not indexed: %s", exc)
-            with self._indexing:
+                later, self._later = self._later, None
+                if later is not None and self._in_memory(article_id(later)) is None:
+                    try:  # a question about it meanwhile waits here
+                        self._index(article_id(later), later, None)
+                    except RagError as exc:  # asked about, it is indexed again, with the message
+                        log.warning("the start article was not indexed: %s", exc)
                 _ = self.resources.nlp
 
         thread = threading.Thread(target=load_the_rest, name="warm-up", daemon=True)
