@@ -153,9 +153,11 @@ def test_docstring_examples() -> None:
     import rag.read.neural.decision
     import rag.read.neural.windows
     import train.fit_decision
+    import train.fusion_sweep
     import train.quantize
 
     modules = (eval.metrics, eval.scores, eval.gate, train.fit_decision, train.quantize,
+               train.fusion_sweep,
                rag.read.neural.decision, rag.read.neural.windows, rag.app.layout, rag.ingest.decoding,
                rag.index.store)  # fmt: skip
     for module in modules:

@@ -1,9 +1,10 @@
 """Fuse dense and lexical rankings: a normalised score blend, or reciprocal rank fusion.
 
-The blend is the default: on 15 probe questions about the seed article it put the evidence
-sentence in the top 3 for 13 (RRF: 11) and first for 11 (RRF: 10). RRF ignores how far apart
-the scores are, so a paraphrase that BM25 misses entirely loses to any sentence both lists
-rank, however weakly.
+The blend at dense weight 0.7 is the default: on the fitting data (news-fit and the SQuAD
+pool, domains weighing the same) it puts the evidence sentence among the 3 windows the reader
+reads for 0.912 of answerable questions, against 0.906 at 0.5 or 0.6 and 0.897 for RRF
+(`python -m train.fusion_sweep`). RRF ignores how far apart the scores are, so a paraphrase
+that BM25 misses entirely loses to any sentence both lists rank, however weakly.
 
     >>> blend_scores({1: 0.9, 2: 0.5, 3: 0.1}, {2: 4.0}, dense_weight=0.5)
     [(2, 0.75), (1, 0.5), (3, 0.0)]

@@ -39,10 +39,9 @@ class HybridRetriever(BaseRetriever):
     ) -> list[Document]:
         return [passage_to_document(p) for p in self.passages(query)]
 
-    def passages(self, query: str) -> list[Passage]:
-        """The fused ranking as Passages (all scored sentences, best first, cut to k)."""
-        article = self.index.article
-        pool = min(self.pool, len(article.sentences))
+    def scores(self, query: str) -> tuple[dict[int, float], dict[int, float]]:
+        """(dense, lexical): sentence number -> cosine and BM25 score, before fusion."""
+        pool = min(self.pool, len(self.index.article.sentences))
         vector = self.embedder.embed_query(query)
         dense, nearest = dense_scores(self.index, vector, pool)
         lexical = lexical_scores(self.index, query, pool)
@@ -50,6 +49,12 @@ class HybridRetriever(BaseRetriever):
         if missed and nearest is not None:
             exact = exact_dense_scores(self.index, vector, missed)
             dense.update({n: s for n, s in exact.items() if s >= nearest})
+        return dense, lexical
+
+    def passages(self, query: str) -> list[Passage]:
+        """The fused ranking as Passages (all scored sentences, best first, cut to k)."""
+        article = self.index.article
+        dense, lexical = self.scores(query)
         if self.fusion == "rrf":
             rankings = [
                 sorted(dense, key=lambda i: -dense[i]),
