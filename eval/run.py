@@ -120,7 +120,8 @@ def score_prediction(item: EvalItem, answer: Answer, article: Article) -> dict[s
     }
 
 
-def _load_article(key: str, eval_set: EvalSet, settings: Settings) -> Article:
+def article_of(key: str, eval_set: EvalSet, settings: Settings) -> Article:
+    """The article an item of ``eval_set`` is about: its text in the set, or a path or URL."""
     if key in eval_set.articles:
         return article_from_text(eval_set.articles[key], source=key)
     return load_source(key, settings)
@@ -208,7 +209,7 @@ def run(
     running = Running(settings, resources, eval_set.problems)
 
     def load(name: str) -> Article:
-        return _load_article(name, eval_set, settings)
+        return article_of(name, eval_set, settings)
 
     for item, key, loaded in running.each(eval_set.items, load, on_progress):
         try:

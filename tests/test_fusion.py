@@ -1,6 +1,6 @@
 import pytest
 
-from rag.retrieve.fusion import blend_scores, fuse_rankings
+from rag.retrieve.fusion import blend_scores, fuse_rankings, fuse_scores_by_rank
 
 
 def test_hand_computed_rrf() -> None:
@@ -37,3 +37,10 @@ def test_blend_hand_computed() -> None:
 def test_blend_without_lexical_hits_keeps_dense_order() -> None:
     assert [i for i, _ in blend_scores({1: 0.2, 2: 0.9}, {})] == [2, 1]
     assert blend_scores({}, {1: 1.0}) == []
+
+
+def test_rrf_of_scores_ranks_only_what_bm25_matched() -> None:
+    # dense ranks 1, 2, 3; BM25 matched 3 alone (2 scored 0): 3 gets both lists' votes
+    fused = fuse_scores_by_rank({1: 0.9, 2: 0.8, 3: 0.1}, {3: 2.0, 2: 0.0}, k=1)
+    assert [i for i, _ in fused] == [3, 1, 2]
+    assert [round(s, 4) for _, s in fused] == [0.75, 0.5, 0.3333]

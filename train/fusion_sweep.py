@@ -24,10 +24,10 @@ from rich.table import Table
 
 from eval.gate import gate_set
 from eval.metrics import evidence_sentences
-from eval.run import _load_article
+from eval.run import article_of
 from eval.sets import EvalSet
 from rag.config import Settings
-from rag.retrieve.fusion import blend_scores, fuse_rankings
+from rag.retrieve.fusion import blend_scores, fuse_scores_by_rank
 from rag.service import ArticleService
 from rag.types import Article
 from train.fit_decision import held_out_set
@@ -56,10 +56,7 @@ def rankings(dense: dict[int, float], lexical: dict[int, float]) -> dict[str, li
     """
     ranked = {f"blend {w}": [i for i, _ in blend_scores(dense, lexical, dense_weight=w)]
               for w in WEIGHTS}  # fmt: skip
-    lexical_order = [i for i in sorted(lexical, key=lambda i: -lexical[i]) if lexical[i] > 0]
-    ranked["rrf"] = [
-        i for i, _ in fuse_rankings([sorted(dense, key=lambda i: -dense[i]), lexical_order])
-    ]
+    ranked["rrf"] = [i for i, _ in fuse_scores_by_rank(dense, lexical)]
     return ranked
 
 
@@ -75,7 +72,7 @@ def sweep(
         if not item.answerable:
             continue
         if item.article not in loaded:
-            article = _load_article(item.article, eval_set, service.settings)
+            article = article_of(item.article, eval_set, service.settings)
             loaded[item.article] = service.load(article)
         gold = evidence_numbers(loaded[item.article].article, item.evidence)
         if not gold:

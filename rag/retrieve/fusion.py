@@ -62,3 +62,16 @@ def fuse_rankings(
             scores[item] = scores.get(item, 0.0) + weight / (k + rank)
             order.setdefault(item, len(order))
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+
+
+def fuse_scores_by_rank(
+    dense: dict[T, float], lexical: dict[T, float], *, k: int = 60
+) -> list[tuple[T, float]]:
+    """RRF of the dense ranking and the lexical one (the items BM25 matched at all).
+
+    >>> fuse_scores_by_rank({1: 0.9, 2: 0.5}, {2: 4.0, 1: 0.0})[0][0]  # both lists rank 2
+    2
+    """
+    by_dense = sorted(dense, key=lambda i: -dense[i])
+    by_lexical = [i for i in sorted(lexical, key=lambda i: -lexical[i]) if lexical[i] > 0]
+    return fuse_rankings([by_dense, by_lexical], k=k)

@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 
 from rag.errors import IndexingError
 from rag.index.collection import ArticleIndex, tokenize_for_bm25
-from rag.retrieve.fusion import blend_scores, fuse_rankings
+from rag.retrieve.fusion import blend_scores, fuse_scores_by_rank
 from rag.types import Article, Passage
 
 
@@ -56,11 +56,7 @@ class HybridRetriever(BaseRetriever):
         article = self.index.article
         dense, lexical = self.scores(query)
         if self.fusion == "rrf":
-            rankings = [
-                sorted(dense, key=lambda i: -dense[i]),
-                [i for i in sorted(lexical, key=lambda i: -lexical[i]) if lexical[i] > 0],
-            ]
-            fused = fuse_rankings(rankings, k=self.rrf_k)
+            fused = fuse_scores_by_rank(dense, lexical, k=self.rrf_k)
         else:
             fused = blend_scores(dense, lexical, dense_weight=self.dense_weight)
         return [
