@@ -71,9 +71,18 @@ def test_parallel_answers_equal_the_answers_one_at_a_time(seed_resources, tmp_pa
 def test_an_answer_read_alone_may_use_every_core_and_side_by_side_one_each() -> None:
     from rag.read.neural.reader import ReadingSessions
 
-    sessions = ReadingSessions(lambda cores: f"session on {cores or 'all'} cores", threads=0)
+    now = [100.0]
+    sessions = ReadingSessions(
+        lambda cores: f"session on {cores or 'all'} cores", threads=0, clock=lambda: now[0]
+    )
+    with sessions.lend() as first:
+        assert first == "session on all cores"
     with sessions.lend() as first, sessions.lend() as second:
         assert (first, second) == ("session on all cores", "session on 1 cores")
+    now[0] += 0.5  # answers overlapped half a second ago: people are still asking at once
+    with sessions.lend() as soon_after:
+        assert soon_after == "session on 1 cores"
+    now[0] += 1.0  # calm for a second: one person asking again gets every core
     with sessions.lend() as again:
         assert again == "session on all cores"
     single = ReadingSessions(lambda cores: object(), threads=1)

@@ -19,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,19 +78,37 @@ class ReadingSessions:
     On 2 cores, one answer alone: 44 ms at p50 with both cores against 53 ms on one (seed
     article, `rag-eval bench`). Twenty people at once: p50 590 ms with two cores per answer against
     518 ms on one (`python -m bench.soak`): threads of answers side by side only contend.
+
+    The many-core session's threads spin while it runs, so it is lent only while answers have
+    not overlapped for ``calm_seconds``: amid twenty people, an answer that happens to be read
+    alone would spin on the core the next one's question embedding needs (soak p95 632 ms
+    against 496 ms).
     """
 
-    def __init__(self, make: Callable[[int], Any], threads: int) -> None:
+    def __init__(
+        self,
+        make: Callable[[int], Any],
+        threads: int,
+        *,
+        calm_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.alone = make(threads)
         self.side_by_side = self.alone if threads == 1 else make(1)
+        self.calm_seconds = calm_seconds
+        self._clock = clock
+        self._crowded_at = -math.inf  # when answers were last read side by side
         self._reading = 0
         self._lock = threading.Lock()
 
     @contextmanager
     def lend(self) -> Iterator[Any]:
         with self._lock:
+            now = self._clock()
+            if self._reading:
+                self._crowded_at = now
+            alone = not self._reading and now - self._crowded_at >= self.calm_seconds
             self._reading += 1
-            alone = self._reading == 1
         try:
             yield self.alone if alone else self.side_by_side
         finally:
@@ -160,9 +180,12 @@ class NeuralReader:
         def make(cores: int) -> Any:
             options = ort.SessionOptions()
             options.log_severity_level = 3
-            # Idle threads sleep instead of spinning: spinning ones steal the cores the next
-            # question's embedding needs (seed p50 answer 76 ms with spinning).
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            # Worker threads spin while a run lasts (a forward pass of 3 windows: 15.1 ms at
+            # p50 against 17.7 ms when they sleep between its operators) and stop the moment
+            # it returns: left spinning, they steal the cores the next question's embedding
+            # needs (seed p50 answer 76 ms). The logits are the same bytes either way.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+            options.add_session_config_entry("session.force_spinning_stop", "1")
             options.intra_op_num_threads = cores
             return ort.InferenceSession(
                 str(model), sess_options=options, providers=["CPUExecutionProvider"]
