@@ -30,7 +30,7 @@ from rag.errors import ArticleError, IndexingError, RagError
 from rag.generate.chat_models import ChatModels
 from rag.index.collection import ArticleIndex, Progress, collection_name
 from rag.index.store import is_missing_collection
-from rag.ingest.article import article_from_text, load_path, load_url
+from rag.ingest.article import article_from_text, load_path, load_url, looks_like_url
 from rag.pipeline import (
     Resources,
     ask,
@@ -64,12 +64,6 @@ def article_id(article: Article) -> str:
     return article.sha256[:ID_CHARS]
 
 
-def looks_like_url(text: str) -> bool:
-    """One token with a scheme: the API's "text or URL" input is read as a URL."""
-    stripped = text.strip()
-    return "://" in stripped and not any(ch.isspace() for ch in stripped)
-
-
 class ArticleService:
     """Loaded articles: their indexes and chains in memory (least recently used dropped past
     ``capacity``), their texts (for re-indexing an article the store dropped), and answering.
@@ -90,6 +84,8 @@ class ArticleService:
         self._lock = threading.Lock()  # guards _loaded
         self._indexing = threading.Lock()  # one embedding job at a time: 2 cores
         self._later: Article | None = None  # the start article, indexed after the page
+        self._start_indexed = threading.Event()  # clear while warm_up_rest indexes it
+        self._start_indexed.set()
         self.chat_models = ChatModels(settings)  # the LLM backends, each made once
         self.asks = AskAnswerer(self.resources)
 
@@ -101,20 +97,25 @@ class ArticleService:
             _ = self.resources.reader, self.resources.store
 
     def warm_up_rest(self) -> threading.Thread:
-        """In a started thread, so that the page need not wait: the document embedder (torch),
-        then the start article ``load_or_later`` left to index, then spaCy (only a new
-        article, small talk, people and lists need them)."""
+        """In a started thread, so that the page need not wait: the start article
+        ``load_or_later`` left to index (an example article's vectors are shipped: no model
+        loads for it), then the document embedder (torch: a new article's load waits for
+        it), then spaCy (only a new article, small talk, people and lists need them)."""
 
         def load_the_rest() -> None:
-            with self._indexing:  # a load or a question about a new article waits for this
-                _ = getattr(self.resources.embedder, "documents", None)
+            with self._indexing:  # a load waits for this: no load interleaves, none races
                 later, self._later = self._later, None
-                if later is not None and self._in_memory(article_id(later)) is None:
-                    try:  # a question about it meanwhile waits here
+                try:
+                    if later is not None and self._in_memory(article_id(later)) is None:
                         self._index(article_id(later), later, None)
-                    except RagError as exc:  # asked about, it is indexed again, with the message
-                        log.warning("the start article was not indexed: %s", exc)
+                except RagError as exc:  # asked about, it is indexed again, with the message
+                    log.warning("the start article was not indexed: %s", exc)
+                finally:
+                    self._start_indexed.set()  # a load of the start article goes on now
+                _ = getattr(self.resources.embedder, "documents", None)
                 _ = self.resources.nlp
+
+        self._start_indexed.clear()
 
         thread = threading.Thread(target=load_the_rest, name="warm-up", daemon=True)
         thread.start()
@@ -139,6 +140,9 @@ class ArticleService:
         key = article_id(article)
         self._texts.add(key, article)
         loaded = self._in_memory(key)
+        if loaded is None:
+            self._start_indexed.wait()  # the start article, indexed first, may be this one
+            loaded = self._in_memory(key)
         if loaded is None:
             with self._indexing:
                 loaded = self._in_memory(key) or self._index(key, article, on_progress)

@@ -81,3 +81,21 @@ def test_a_shipped_article_suggests_questions_without_spacy(seed_article) -> Non
 
     chips = suggest_questions(seed_article, no_spacy)  # type: ignore[arg-type]
     assert chips[:2] == ["What is this article about?", "Who ruled out sending troops?"]
+
+
+def test_an_example_article_new_to_the_store_is_indexed_without_torch(  # type: ignore[no-untyped-def]
+    tmp_path: Path, seed_article
+) -> None:
+    article = tmp_path / "seed.txt"
+    article.write_text(seed_article.text, encoding="utf-8")
+    models = tmp_path / "models"
+    ask_fresh(tmp_path / "first", models, article, "hi")  # exports the question embedder (torch)
+    fresh = ask_fresh(tmp_path / "data", models, article, "Who ruled out sending troops?")
+    assert fresh["embedded"] == len(seed_article.sentences)  # from rag/index/shipped-vectors.npz
+    assert (fresh["torch"], fresh["sentence_transformers"]) == (False, False)
+    assert str(fresh["answer"]).startswith("NATO members, including Britain")
+    edited = tmp_path / "edited.txt"  # one sentence the file lacks: embedded as before
+    edited.write_text(seed_article.text.replace("Peskov", "Peskoff"), encoding="utf-8")
+    other = ask_fresh(tmp_path / "data", models, edited, "Who ruled out sending troops?")
+    assert other["sentence_transformers"] is True
+    assert other["answer"] == fresh["answer"]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from rag.app.chat import PENDING, ChatApp, plain_history
-from rag.service import ArticleService, looks_like_url
+from rag.ingest.article import looks_like_url
+from rag.service import ArticleService
 
 pytestmark = pytest.mark.slow
 

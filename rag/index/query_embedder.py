@@ -3,6 +3,7 @@
     embeddings = OnnxQueryEmbeddings.build(torch_embeddings, cache_dir)
     embeddings.embed_query("Who ruled out sending troops?")   # onnxruntime, one thread
     embeddings.embed_documents(sentences)                     # sentence-transformers (torch)
+                                          # (the shipped examples: its vectors from a file)
 
 The packaged model is exported once to ONNX in fp32 (mean pooling and L2 normalisation
 inside the graph) and kept in ``cache_dir``; vectors match sentence-transformers' to a
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.index.shipped_vectors import ShippedVectors
 from rag.models import TokenizerPool, export_onnx
 
 log = logging.getLogger(__name__)
@@ -90,12 +92,18 @@ def load_packaged_embeddings(models_dir: Path) -> Embeddings:
 class OnnxQueryEmbeddings(Embeddings):
     """LangChain embeddings: queries through onnxruntime, documents through the embedder
     ``documents()`` makes, the first time a document is embedded: a question about an
-    article already in the store loads neither torch nor sentence-transformers."""
+    article already in the store loads neither torch nor sentence-transformers. Documents
+    whose vectors ``shipped`` holds (the example articles) are not embedded again."""
 
     def __init__(
-        self, documents: Callable[[], Embeddings], session: Any, tokenizer_file: Path
+        self,
+        documents: Callable[[], Embeddings],
+        session: Any,
+        tokenizer_file: Path,
+        shipped: ShippedVectors | None = None,
     ) -> None:
         self._make_documents = documents
+        self.shipped = shipped
         self._documents: Embeddings | None = None
         self._documents_lock = threading.Lock()
         self.session = session  # onnxruntime.InferenceSession: run() is thread-safe
@@ -131,7 +139,7 @@ class OnnxQueryEmbeddings(Embeddings):
         except Exception as exc:  # no onnx package, an unwritable cache, a broken file
             log.warning("questions stay on torch: the ONNX question embedder failed (%s)", exc)
             return documents()
-        return cls(documents, session, model_dir / "tokenizer.json")
+        return cls(documents, session, model_dir / "tokenizer.json", ShippedVectors.load())
 
     def embed_query(self, text: str) -> list[float]:
         # the same question is embedded to recognise what it asks, then to retrieve
@@ -152,4 +160,5 @@ class OnnxQueryEmbeddings(Embeddings):
         return [float(x) for x in vector]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.documents.embed_documents(texts)
+        shipped = self.shipped.lookup(texts) if self.shipped else None
+        return shipped if shipped is not None else self.documents.embed_documents(texts)

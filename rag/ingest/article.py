@@ -156,6 +156,12 @@ def load_path(
     )
 
 
+def looks_like_url(text: str) -> bool:
+    """One token with a scheme: the API's "text or URL" input is read as a URL."""
+    stripped = text.strip()
+    return "://" in stripped and not any(ch.isspace() for ch in stripped)
+
+
 def load_url(url: str, settings: Settings, *, resolver: Resolver = system_resolver) -> Article:
     """Article from an http(s) URL, through the address guard, timeout and size cap."""
     fetched = fetch_url(
