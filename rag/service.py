@@ -99,8 +99,8 @@ class ArticleService:
     def warm_up_rest(self) -> threading.Thread:
         """In a started thread, so that the page need not wait: the start article
         ``load_or_later`` left to index (an example article's vectors are shipped: no model
-        loads for it), then the document embedder (torch: a new article's load waits for
-        it), then spaCy (only a new article, small talk, people and lists need them)."""
+        loads for it), then spaCy (small talk, people, lists and new articles need it), then
+        the document embedder (torch: only a new article's load waits for it)."""
 
         def load_the_rest() -> None:
             with self._indexing:  # a load waits for this: no load interleaves, none races
@@ -112,8 +112,8 @@ class ArticleService:
                     log.warning("the start article was not indexed: %s", exc)
                 finally:
                     self._start_indexed.set()  # a load of the start article goes on now
-                _ = getattr(self.resources.embedder, "documents", None)
                 _ = self.resources.nlp
+                _ = getattr(self.resources.embedder, "documents", None)
 
         self._start_indexed.clear()
 
