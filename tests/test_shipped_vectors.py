@@ -32,9 +32,22 @@ def test_a_file_made_for_another_model_version_is_not_used(tmp_path: Path) -> No
 
 
 def test_an_unreadable_file_means_embedding_as_before(tmp_path: Path) -> None:
-    path = tmp_path / "broken.npz"
-    path.write_bytes(b"not a numpy file")
-    assert ShippedVectors.load(path, model_version()).lookup(["One."]) is None
+    whole = tmp_path / "whole.npz"
+    small(["One.", "Two."]).save(whole, model_version())
+    damaged = {
+        "garbage.npz": b"not a numpy file",
+        "empty.npz": b"",
+        "truncated.npz": whole.read_bytes()[: whole.stat().st_size // 2],
+    }
+    for name, content in damaged.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        assert ShippedVectors.load(path, model_version()).lookup(["One."]) is None, name
+    mismatched = tmp_path / "mismatched.npz"
+    keys = np.array([text_key("One."), text_key("Two.")])
+    with mismatched.open("wb") as out:  # two keys, one vector
+        np.savez(out, keys=keys, vectors=np.zeros((1, 2), np.float32), model=model_version())
+    assert ShippedVectors.load(mismatched, model_version()).lookup(["One."]) is None
 
 
 class Counting(Embeddings):

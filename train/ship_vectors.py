@@ -2,10 +2,10 @@
 
     python -m train.ship_vectors            # after the examples or the packaged model change
 
-Each example article (rag/app/examples/*.txt) is indexed as the app indexes it, default
-settings, into a scratch store, through the packaged all-MiniLM-L6-v2 in
-sentence-transformers; every text ``build_index`` hands the embedder is kept with the vector
-it got. rag/index/shipped_vectors.py reads the file.
+Each example article (rag/app/examples/*.txt) is indexed as the app indexes it, with the
+default settings whatever ``RAG_*`` says, into a scratch store, through the packaged
+all-MiniLM-L6-v2 in sentence-transformers; every text ``build_index`` hands the embedder is
+kept with the vector it got. rag/index/shipped_vectors.py reads the file.
 """
 
 from __future__ import annotations
@@ -45,7 +45,11 @@ def example_vectors(articles: list[Path]) -> ShippedVectors:
     """The vectors sentence-transformers gives the texts the app embeds for ``articles``."""
     recording = Recording(load_embedder(PACKAGED))
     with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings(data_dir=Path(scratch))
+        defaults = {  # what the app embeds unless told otherwise, whatever RAG_* says here
+            name: Settings.model_fields[name].default
+            for name in ("embedding_model", "context_sentences", "embed_batch_size")
+        }
+        settings = Settings(data_dir=Path(scratch), **defaults)
         client = make_chroma_client(settings, [])
         for path in articles:
             article = load_path(path, settings)
