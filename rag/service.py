@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from rag.article_texts import ArticleTexts
 from rag.asks.answerer import AskAnswerer
 from rag.config import Settings
-from rag.errors import ArticleError, IndexingError, RagError
+from rag.errors import ArticleError, IndexingError
 from rag.generate.chat_models import ChatModels
 from rag.index.collection import ArticleIndex, Progress, collection_name
 from rag.index.store import is_missing_collection
@@ -90,17 +90,15 @@ class ArticleService:
         self.asks = AskAnswerer(self.resources)
 
     def warm_up(self) -> None:
-        """Load what answering needs (the question embedder, the reader, the intent
-        classifier, Chroma) now, not on the first user's question."""
+        """Load what answering needs now (question embedder, reader, intents, Chroma)."""
         with self._indexing:
             _ = self.resources.embedder, self.resources.client, self.resources.intents
             _ = self.resources.reader, self.resources.store
 
     def warm_up_rest(self) -> threading.Thread:
-        """In a started thread, so that the page need not wait: the start article
-        ``load_or_later`` left to index (an example article's vectors are shipped: no model
-        loads for it), then spaCy (small talk, people, lists and new articles need it), then
-        the document embedder (torch: only a new article's load waits for it)."""
+        """In a started thread, so the page need not wait: the start article ``load_or_later``
+        left (an example's vectors are shipped: no model loads), then spaCy, then torch (the
+        document embedder); a load of any article not in memory waits for all of it."""
 
         def load_the_rest() -> None:
             with self._indexing:  # a load waits for this: no load interleaves, none races
@@ -108,7 +106,7 @@ class ArticleService:
                 try:
                     if later is not None and self._in_memory(article_id(later)) is None:
                         self._index(article_id(later), later, None)
-                except RagError as exc:  # asked about, it is indexed again, with the message
+                except Exception as exc:  # asked about, it is indexed again, with the message
                     log.warning("the start article was not indexed: %s", exc)
                 finally:
                     self._start_indexed.set()  # a load of the start article goes on now
@@ -116,9 +114,12 @@ class ArticleService:
                 _ = getattr(self.resources.embedder, "documents", None)
 
         self._start_indexed.clear()
-
         thread = threading.Thread(target=load_the_rest, name="warm-up", daemon=True)
-        thread.start()
+        try:
+            thread.start()
+        except BaseException:  # no thread: no load may wait for it
+            self._start_indexed.set()
+            raise
         return thread
 
     def load_or_later(self, article: Article) -> LoadedArticle | None:
@@ -139,10 +140,9 @@ class ArticleService:
         when the store has dropped it)."""
         key = article_id(article)
         self._texts.add(key, article)
-        loaded = self._in_memory(key)
-        if loaded is None:
+        if self._in_memory(key) is None:
             self._start_indexed.wait()  # the start article, indexed first, may be this one
-            loaded = self._in_memory(key)
+        loaded = self._in_memory(key)
         if loaded is None:
             with self._indexing:
                 loaded = self._in_memory(key) or self._index(key, article, on_progress)

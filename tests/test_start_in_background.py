@@ -51,3 +51,76 @@ def test_the_page_is_built_before_the_start_article_is_embedded(tmp_path: Path) 
     assert (fresh["torch"], fresh["sentence_transformers"]) == (False, False)
     assert fresh["embedded"] == fresh["sentences"]  # embedded after the page, in the background
     assert str(fresh["answer"]).startswith("NATO members, including Britain")
+
+
+def counting_service(seed_resources, tmp_path: Path, fail: Exception | None = None):  # type: ignore[no-untyped-def]
+    """A service on an empty store whose indexing is slow (0.3 s), counted, and may fail."""
+    import time
+    from collections import Counter
+
+    from rag.config import Settings
+    from rag.service import ArticleService
+
+    from .conftest import resources_like
+
+    settings = Settings(data_dir=tmp_path, reader="rules")
+    service = ArticleService(settings, resources_like(seed_resources, settings))
+    indexed: Counter[str] = Counter()
+    index = service._index
+
+    def slow_index(key, article, on_progress):  # type: ignore[no-untyped-def]
+        indexed[key] += 1
+        time.sleep(0.3)
+        if fail is not None:
+            raise fail
+        return index(key, article, on_progress)
+
+    service._index = slow_index  # type: ignore[method-assign]
+    return service, indexed
+
+
+def test_a_load_during_the_warm_up_waits_for_the_start_article_indexed_once(  # type: ignore[no-untyped-def]
+    seed_resources, seed_article, tmp_path: Path
+) -> None:
+    service, indexed = counting_service(seed_resources, tmp_path)
+    assert service.load_or_later(seed_article) is None  # an empty store: after the page
+    thread = service.warm_up_rest()
+    loaded = service.load(seed_article)  # asked at once: waits for the warm-up's indexing
+    assert loaded.index.embedded == len(seed_article.sentences)
+    assert dict(indexed) == {loaded.id: 1}
+    thread.join(timeout=240)
+    assert not thread.is_alive()
+
+
+def test_a_failed_start_article_leaves_no_load_waiting(  # type: ignore[no-untyped-def]
+    seed_resources, seed_article, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rag.ingest.article import article_from_text
+
+    service, _ = counting_service(seed_resources, tmp_path, fail=RuntimeError("disk gone"))
+    service.load_or_later(seed_article)
+    service.warm_up_rest().join(timeout=240)
+    other = article_from_text("Jane Okafor opened the bridge. It cost 12 million pounds.")
+    # a wait that never ended would time out here
+    with ThreadPoolExecutor(1) as pool, pytest.raises(RuntimeError, match="disk gone"):
+        pool.submit(service.load, other).result(timeout=60)
+
+
+def test_a_warm_up_thread_that_cannot_start_leaves_no_load_waiting(  # type: ignore[no-untyped-def]
+    seed_resources, seed_article, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    service, _ = counting_service(seed_resources, tmp_path)
+    service.load_or_later(seed_article)
+
+    def cannot_start(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", cannot_start)
+    with pytest.raises(RuntimeError, match="can't start"):
+        service.warm_up_rest()
+    monkeypatch.undo()
+    assert service.load(seed_article).index.embedded == len(seed_article.sentences)
