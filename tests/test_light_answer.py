@@ -46,8 +46,8 @@ def test_an_indexed_article_is_answered_without_torch(tmp_path: Path, seed_artic
     article.write_text(seed_article.text, encoding="utf-8")
     data, models = tmp_path / "data", tmp_path / "models"
     first = ask_fresh(data, models, article, "Who ruled out sending troops?")
-    assert first["embedded"] == len(seed_article.sentences)  # new: embedded with torch
-    assert first["torch"] is True
+    assert first["embedded"] == len(seed_article.sentences)  # new to this store
+    assert first["torch"] is True  # the question embedder's one-off ONNX export
     again = ask_fresh(data, models, article, "Who ruled out sending troops?")
     assert again["embedded"] == 0
     assert (again["torch"], again["sentence_transformers"]) == (False, False)

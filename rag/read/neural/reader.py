@@ -79,10 +79,10 @@ class ReadingSessions:
     article, `rag-eval bench`). Twenty people at once: p50 590 ms with two cores per answer against
     518 ms on one (`python -m bench.soak`): threads of answers side by side only contend.
 
-    The many-core session's threads spin while it runs, so it is lent only while answers have
-    not overlapped for ``calm_seconds``: amid twenty people, an answer that happens to be read
-    alone would spin on the core the next one's question embedding needs (soak p95 632 ms
-    against 496 ms).
+    The many-core session's threads spin while it runs, so it is lent only when no overlap of
+    answers began in the last ``calm_seconds``: amid twenty people, an answer that happens to
+    be read alone would spin on the core the next one's question embedding needs (soak p95
+    632 ms against 496 ms).
     """
 
     def __init__(
