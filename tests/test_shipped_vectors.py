@@ -78,10 +78,9 @@ def test_documents_the_file_lacks_go_to_sentence_transformers() -> None:
 
 @pytest.mark.slow
 def test_the_shipped_vectors_are_what_sentence_transformers_gives_the_examples() -> None:
-    from rag.app.suggest import example_file
-    from train.ship_vectors import example_vectors
+    from train.ship_vectors import example_articles, example_vectors
 
-    made = example_vectors(sorted(example_file("").glob("*.txt")))
+    made = example_vectors(example_articles())
     shipped = ShippedVectors.load()
     assert set(shipped.rows) == set(made.rows)  # rebuild: python -m train.ship_vectors
     order = sorted(made.rows)

@@ -41,6 +41,11 @@ class Recording(Embeddings):
         raise AssertionError("indexing embeds no question")
 
 
+def example_articles() -> list[Path]:
+    """The shipped example articles, rag/app/examples/*.txt."""
+    return sorted(example_file("").glob("*.txt"))
+
+
 def example_vectors(articles: list[Path]) -> ShippedVectors:
     """The vectors sentence-transformers gives the texts the app embeds for ``articles``."""
     recording = Recording(load_embedder(PACKAGED))
@@ -63,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=shipped_file())
     args = parser.parse_args(argv)
-    articles = sorted(example_file("").glob("*.txt"))
+    articles = example_articles()
     shipped = example_vectors(articles)
     shipped.save(args.out, model_version())
     print(
