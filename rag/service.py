@@ -92,8 +92,7 @@ class ArticleService:
     def warm_up(self) -> None:
         """Load what answering needs now (question embedder, reader, intents, Chroma)."""
         with self._indexing:
-            _ = self.resources.embedder, self.resources.client, self.resources.intents
-            _ = self.resources.reader, self.resources.store
+            self.resources.load_for_answers()
 
     def warm_up_rest(self) -> threading.Thread:
         """In a started thread, so the page need not wait: the start article ``load_or_later``
