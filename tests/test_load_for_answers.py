@@ -3,6 +3,7 @@ in the caller's, and whatever fails reaches the caller as its own error."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -55,31 +56,30 @@ def test_the_models_load_in_a_thread_while_chroma_opens_in_the_callers(
     assert loaders_alive() == [] and thread_errors == []
 
 
-def test_a_model_that_fails_is_the_callers_error_not_a_threads_traceback(
-    resources, monkeypatch: pytest.MonkeyPatch, thread_errors: list[object]
+@pytest.mark.parametrize(
+    ("factory", "error", "loaded_meanwhile"),
+    [
+        # a model that fails is the caller's error, once Chroma has opened meanwhile
+        ("make_reader", BackendUnavailable("The reader's model is missing."), "client"),
+        # Chroma that fails is raised once the models' thread has finished
+        ("make_chroma_client", IndexingError("Could not open the Chroma store."), "reader"),
+    ],
+)
+def test_a_failure_is_the_callers_error_not_a_threads_traceback(
+    resources,
+    monkeypatch: pytest.MonkeyPatch,
+    thread_errors: list[object],
+    factory: str,
+    error: Exception,
+    loaded_meanwhile: str,
 ) -> None:
     import rag.pipeline
 
-    def no_reader(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise BackendUnavailable("The reader's model is missing.")
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise error
 
-    monkeypatch.setattr(rag.pipeline, "make_reader", no_reader)
-    with pytest.raises(BackendUnavailable, match="reader's model is missing"):
+    monkeypatch.setattr(rag.pipeline, factory, failing)
+    with pytest.raises(type(error), match=re.escape(str(error))):
         resources.load_for_answers()
-    assert "client" in resources.__dict__  # Chroma opened meanwhile
-    assert loaders_alive() == [] and thread_errors == []
-
-
-def test_chroma_that_fails_waits_for_the_models_and_is_raised(
-    resources, monkeypatch: pytest.MonkeyPatch, thread_errors: list[object]
-) -> None:
-    import rag.pipeline
-
-    def no_chroma(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise IndexingError("Could not open the Chroma store.")
-
-    monkeypatch.setattr(rag.pipeline, "make_chroma_client", no_chroma)
-    with pytest.raises(IndexingError, match="Could not open the Chroma store"):
-        resources.load_for_answers()
-    assert "reader" in resources.__dict__  # the thread finished before the error was raised
+    assert loaded_meanwhile in resources.__dict__
     assert loaders_alive() == [] and thread_errors == []
