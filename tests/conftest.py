@@ -172,6 +172,20 @@ def resources_like(seed_resources, settings: Settings):  # type: ignore[no-untyp
     return resources
 
 
+def exported_embedder(seed_resources, folder: Path) -> Path:  # type: ignore[no-untyped-def]
+    """``folder`` with the ONNX question embedder in it, as the app's first run leaves it
+    (a copy of the session's export; test_an_indexed_article_is_answered_without_torch
+    makes the export itself)."""
+    import shutil
+
+    from rag.index.query_embedder import export_file
+
+    _ = seed_resources.embedder  # exported into the session's models folder, once
+    folder.mkdir(parents=True)
+    shutil.copy(export_file(seed_resources.settings.models_dir), export_file(folder))
+    return folder
+
+
 def start_chroma(path: Path, port: int, timeout: float = 60) -> subprocess.Popen[bytes]:
     """`chroma run` on 127.0.0.1:``port`` storing in ``path``, once its heartbeat answers."""
     import httpx

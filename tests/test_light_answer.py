@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import exported_embedder
+
 pytestmark = pytest.mark.slow
 
 ASK = """
@@ -84,12 +86,11 @@ def test_a_shipped_article_suggests_questions_without_spacy(seed_article) -> Non
 
 
 def test_an_example_article_new_to_the_store_is_indexed_without_torch(  # type: ignore[no-untyped-def]
-    tmp_path: Path, seed_article
+    tmp_path: Path, seed_article, seed_resources
 ) -> None:
     article = tmp_path / "seed.txt"
     article.write_text(seed_article.text, encoding="utf-8")
-    models = tmp_path / "models"
-    ask_fresh(tmp_path / "first", models, article, "hi")  # exports the question embedder (torch)
+    models = exported_embedder(seed_resources, tmp_path / "models")  # as after a first run
     fresh = ask_fresh(tmp_path / "data", models, article, "Who ruled out sending troops?")
     assert fresh["embedded"] == len(seed_article.sentences)  # from rag/index/shipped-vectors.npz
     assert (fresh["torch"], fresh["sentence_transformers"]) == (False, False)

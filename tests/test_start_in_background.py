@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import exported_embedder
+
 pytestmark = pytest.mark.slow
 
 BUILD = """
@@ -44,23 +46,10 @@ def build_fresh(data: Path, models: Path) -> dict[str, object]:
     return result
 
 
-def exported_embedder(seed_resources, folder: Path) -> Path:  # type: ignore[no-untyped-def]
-    """``folder`` with the ONNX question embedder in it, as the app's first run leaves it
-    (a copy of the session's export: tests/test_light_answer.py times the export itself)."""
-    import shutil
-
-    from rag.index.query_embedder import export_file
-
-    _ = seed_resources.embedder  # exported into the session's models folder, once
-    folder.mkdir(parents=True)
-    shutil.copy(export_file(seed_resources.settings.models_dir), export_file(folder))
-    return folder
-
-
 def test_the_page_is_built_before_the_start_article_is_embedded(  # type: ignore[no-untyped-def]
     seed_resources, tmp_path: Path
 ) -> None:
-    models = exported_embedder(seed_resources, tmp_path / "models")
+    models = exported_embedder(seed_resources, tmp_path / "models")  # as after a first run
     fresh = build_fresh(tmp_path / "data", models)  # an empty store, the embedder exported
     assert (fresh["torch"], fresh["sentence_transformers"]) == (False, False)
     assert fresh["embedded"] == fresh["sentences"]  # embedded after the page, in the background
