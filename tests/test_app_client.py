@@ -72,9 +72,13 @@ def test_python_app_py_honours_rag_port_and_prints_its_url(tmp_path, free_port: 
     """The real entry point, as `make run` and a Space start it."""
     from bench.app_bench import running_app
 
-    with running_app(free_port, str(tmp_path)) as started:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    with running_app(free_port, str(tmp_path), env={"TMPDIR": str(temporary)}) as started:
         assert f"http://127.0.0.1:{free_port}" in started.output, started.output
         reply = client(f"http://127.0.0.1:{free_port}/").predict(
             "Fog closed the port on Monday. It reopened on Tuesday.", api_name="/load_article"
         )
         assert reply["sentences"] == 2
+        assert len(list(temporary.glob("rag-export-*"))) == 1  # the chat exports' folder
+    assert not list(temporary.glob("rag-export-*"))  # stopped (SIGTERM): removed with the app

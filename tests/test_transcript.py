@@ -3,6 +3,7 @@ article's own sentences byte for byte, whatever Markdown-like characters they ho
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from html.parser import HTMLParser
@@ -148,3 +149,21 @@ def test_export_files_are_named_reused_and_pruned(tmp_path: Path, seed_article: 
     os.utime(old, (an_hour_ago, an_hour_ago))
     folder.write(Heading.of(seed_article), [*turns, *turns])
     assert not old.exists() and first.exists()
+
+
+def test_a_folder_the_exports_made_is_removed_with_them(seed_article: Article) -> None:
+    folder = ExportFolder()
+    written = folder.write(Heading.of(seed_article), [Turn("Who?", cited(seed_article, 8))])
+    made = folder.folder
+    assert written.parent == made and made.name.startswith("rag-export-")
+    del folder
+    gc.collect()
+    assert not made.exists()
+
+
+def test_a_folder_given_to_the_exports_is_kept(tmp_path: Path, seed_article: Article) -> None:
+    folder = ExportFolder(tmp_path)
+    written = folder.write(Heading.of(seed_article), [Turn("Who?", cited(seed_article, 8))])
+    del folder
+    gc.collect()
+    assert written.exists()

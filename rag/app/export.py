@@ -4,7 +4,8 @@
     path = folder.write(Heading.of(article), turns)   # …/nato-troops-ab12cd34.md
 
 Files are named by the article's title and the content's hash (the same conversation is one
-file), and files older than ``max_age_s`` are removed as new ones are written.
+file), and files older than ``max_age_s`` are removed as new ones are written. A folder the
+ExportFolder made itself is removed with it: when it is collected, or when the process exits.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ def file_stem(title: str) -> str:
 
 class ExportFolder:
     def __init__(self, folder: Path | None = None, max_age_s: float = MAX_AGE_S) -> None:
-        self.folder = folder or Path(tempfile.mkdtemp(prefix="rag-export-"))
+        self._made: tempfile.TemporaryDirectory[str] | None = None  # removed with this object
+        if folder is None:
+            self._made = tempfile.TemporaryDirectory(prefix="rag-export-")
+            folder = Path(self._made.name)
+        self.folder = folder
         self.max_age_s = max_age_s
         self._lock = threading.Lock()
 

@@ -7,6 +7,7 @@ RAG_HOST / RAG_PORT (else Gradio's GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, else
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from rag.app.suggest import SEED_ARTICLE, example_file
@@ -61,6 +62,9 @@ def main() -> None:
         **launch_options(),
     )
     service.warm_up_rest()  # spaCy and torch load once the page is served
+    # `kill` stops the server as Ctrl-C does, so the process exits normally and removes its
+    # temporary files (the chat exports' folder).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     demo.block_thread()
 
 
